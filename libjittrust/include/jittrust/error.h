@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one error enum of libjittrust.
+ *
+ * Every failure is a negative enum jt_err value. Codes are grouped in ranges
+ * of 100 per area and are append-only: a code is never renumbered or reused.
+ * Flow-control codes (JT_ERR_WANT_READ, JT_ERR_WANT_WRITE) are not failures.
+ * Foreign codes (mbedTLS, errno, SQLite) are never packed into these; the
+ * object that met them keeps them behind an accessor.
+ *
+ * Areas:  generic -1..-99, der -100..-199, trust -200..-299,
+ *         blob -300..-399, cache -400..-499, backoff -500..-599,
+ *         net -600..-699, tls -700..-799, h1 -800..-899,
+ *         policy -900..-999, ss -1000..-1099
+ */
+#ifndef JITTRUST_ERROR_H
+#define JITTRUST_ERROR_H
+
+#include "jittrust/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * X(name, value, message). The message says what went wrong in words a
+ * person can act on; jt_strerror() returns it.
+ */
+#define JT_ERR_LIST(X)                                                         \
+    /* generic */                                                              \
+    X(JT_ERR_INVAL, -1, "invalid argument")                                    \
+    X(JT_ERR_NOMEM, -2, "out of memory")                                       \
+    X(JT_ERR_NOSPC, -3, "capacity reached (a configured cap is full)")         \
+    X(JT_ERR_WANT_READ, -4, "more input needed (not a failure)")               \
+    X(JT_ERR_WANT_WRITE, -5, "output pending (not a failure)")                 \
+    X(JT_ERR_NOT_FOUND, -6, "not found")                                       \
+    X(JT_ERR_OVERFLOW, -7, "size arithmetic would overflow")                   \
+    X(JT_ERR_STATE, -8, "call not valid in the object's current state")        \
+    /* der */                                                                  \
+    X(JT_ERR_DER_TRUNCATED, -100, "DER: element runs past the end of input")   \
+    X(JT_ERR_DER_TRAILING, -101, "DER: bytes left after the element")          \
+    X(JT_ERR_DER_BAD_TAG, -102, "DER: unexpected tag")                         \
+    X(JT_ERR_DER_BAD_LENGTH, -103,                                             \
+      "DER: indefinite, overlong or non-minimal length")                       \
+    X(JT_ERR_DER_TAG_NUMBER, -104, "DER: high tag number form not allowed")    \
+    X(JT_ERR_DER_BAD_VERSION, -105,                                            \
+      "DER: certificate version not 1, 2 or 3, or a field it does not allow")  \
+    X(JT_ERR_DER_BAD_TIME, -106, "DER: malformed UTCTime/GeneralizedTime")     \
+    X(JT_ERR_DER_BAD_BOOLEAN, -107, "DER: BOOLEAN not 0x00 or 0xFF")           \
+    X(JT_ERR_DER_BAD_INTEGER, -108,                                            \
+      "DER: empty, non-minimal or over-long INTEGER")                          \
+    X(JT_ERR_DER_BAD_BITSTRING, -109, "DER: malformed BIT STRING")             \
+    X(JT_ERR_DER_BAD_OID, -110, "DER: malformed OBJECT IDENTIFIER")            \
+    X(JT_ERR_DER_DUP_EXT, -111, "DER: the same extension appears twice")       \
+    X(JT_ERR_DER_KEYID_TOO_LONG, -112,                                         \
+      "DER: key identifier longer than 64 bytes")                              \
+    X(JT_ERR_DER_BAD_EXT, -113, "DER: malformed extension contents")           \
+    X(JT_ERR_DER_EMPTY, -114, "DER: required element is empty")                \
+    /* trust */                                                                \
+    X(JT_ERR_TRUST_KEY_TOO_LONG, -200,                                         \
+      "trust: lookup key longer than 64 bytes (serial over 32 bytes)")         \
+    X(JT_ERR_TRUST_HASH, -201, "trust: a hash op failed")                      \
+    X(JT_ERR_TRUST_TOO_MANY_CERTS, -202,                                       \
+      "trust: server sent more certificates than the stash holds "             \
+      "(cap max_certs, default 8)")                                            \
+    X(JT_ERR_TRUST_LEAF_IS_CA, -203,                                           \
+      "trust: the server's first certificate is a CA; refused (the leaf, "     \
+      "whose key signed the key exchange, must come first)")                   \
+    X(JT_ERR_TRUST_TOO_MANY_PATHS, -204,                                       \
+      "trust: more candidate paths than max_paths (default 8)")                \
+    X(JT_ERR_TRUST_CYCLE, -205,                                                \
+      "trust: the sent certificates name each other as issuers in a cycle")    \
+    X(JT_ERR_TRUST_ANSWERED, -206,                                             \
+      "trust: this key was already answered (one answer per key)")             \
+    X(JT_ERR_TRUST_ANSWER_TOO_BIG, -207,                                       \
+      "trust: a source answered with a certificate over 64 KB")                \
+    X(JT_ERR_TRUST_ANSWER_KEY_MISMATCH, -208,                                  \
+      "trust: a source answered with a certificate that lacks the asked key")  \
+    X(JT_ERR_TRUST_ANSWER_NOT_CA, -209,                                        \
+      "trust: a source answered with a certificate that is not a CA "          \
+      "(basicConstraints cA not TRUE)")                                        \
+    X(JT_ERR_TRUST_ANSWER_NO_CERTSIGN, -210,                                   \
+      "trust: a source answered with a CA whose keyUsage lacks keyCertSign")   \
+    X(JT_ERR_TRUST_ANSWER_NOT_INDEXED, -211,                                   \
+      "trust: a source answered with a CA whose SHA-256 is not in the "        \
+      "authenticated index for the asked key")                                 \
+    X(JT_ERR_TRUST_NO_CERTS, -212, "trust: the server sent no certificate")    \
+    /* blob */                                                                 \
+    X(JT_ERR_BLOB_MAGIC, -300,                                                 \
+      "blob: unknown magic (neither a JTBL nor a TBLB trust blob)")            \
+    X(JT_ERR_BLOB_VERSION, -301, "blob: unsupported format version")           \
+    X(JT_ERR_BLOB_TRUNCATED, -302,                                             \
+      "blob: shorter than its header or its declared total length")            \
+    X(JT_ERR_BLOB_LENGTH, -303,                                                \
+      "blob: declared total length is less than the buffer (trailing bytes)")  \
+    X(JT_ERR_BLOB_HEADER, -304,                                                \
+      "blob: bad header field (kind, flags, reserved bytes or label length)")  \
+    X(JT_ERR_BLOB_SECTION, -305,                                               \
+      "blob: a section offset or length points past the end of the blob")      \
+    X(JT_ERR_BLOB_LAYOUT, -306,                                                \
+      "blob: sections overlap, leave gaps or are out of order")                \
+    X(JT_ERR_BLOB_COUNT, -307,                                                 \
+      "blob: entry or key count does not match its section length")            \
+    X(JT_ERR_BLOB_EMPTY, -308, "blob: holds no certificates")                  \
+    X(JT_ERR_BLOB_ENTRY, -309,                                                 \
+      "blob: an entry has bad flags, reserved bytes or DER/label span")        \
+    X(JT_ERR_BLOB_KEY, -310,                                                   \
+      "blob: an index record has a bad key type or length, or points past "    \
+      "the key pool or entry table")                                           \
+    X(JT_ERR_BLOB_UNSORTED, -311,                                              \
+      "blob: entries or key index not strictly sorted (or duplicated)")        \
+    X(JT_ERR_BLOB_LABEL, -312,                                                 \
+      "blob: a label is not printable UTF-8 (or too long)")                    \
+    X(JT_ERR_BLOB_ROLLBACK, -313,                                              \
+      "blob: generation older than the minimum accepted (rollback refused)")   \
+    X(JT_ERR_BLOB_SIG, -314, "blob: malformed signature block")                \
+    X(JT_ERR_BLOB_SIG_PENDING, -315,                                           \
+      "blob: signature block reserved but never filled (sign the blob)")       \
+    X(JT_ERR_BLOB_UNSIGNED, -316,                                              \
+      "blob: not signed (no signature block), but a signature is needed")      \
+    X(JT_ERR_BLOB_FORMAT, -317,                                                \
+      "blob: operation not available for this format (lws TBLB v1)")           \
+    X(JT_ERR_BLOB_TOO_BIG, -318,                                               \
+      "blob writer: blob would exceed the format's 32-bit size limits")        \
+    X(JT_ERR_BLOB_DIGEST, -319,                                                \
+      "blob writer: an input's SHA-256 does not match its DER")                \
+    X(JT_ERR_BLOB_DUP_CERT, -320,                                              \
+      "blob writer: the same certificate appears twice in the input")          \
+    /* cache */                                                                \
+    X(JT_ERR_CACHE_HOST_TOO_LONG, -400,                                        \
+      "cache: host longer than 253 bytes (not a DNS name)")                    \
+    X(JT_ERR_CACHE_BAD_HOST, -401,                                             \
+      "cache: host is empty or contains a NUL byte")                           \
+    X(JT_ERR_CACHE_VALUE_TOO_BIG, -402,                                        \
+      "cache: value larger than the cache's max_value")                        \
+    X(JT_ERR_CACHE_BAD_TTL, -403,                                              \
+      "cache: TTL of 0 ms (the entry could never be returned)")                \
+    X(JT_ERR_CACHE_BAD_OPTS, -404,                                             \
+      "cache: bad options (footprint cap below jt_cache_min_footprint(), "     \
+      "max_value 0 or over 64 KiB, or max_ttl_ms 0)")                          \
+    X(JT_ERR_CACHE_BUF_TOO_SMALL, -405,                                        \
+      "cache: output buffer smaller than the value (|used| has its size)")     \
+    X(JT_ERR_CACHE_GEN_BACKWARDS, -406,                                        \
+      "cache: generation may only go up (stale entries must stay dead)")       \
+    /* backoff */                                                              \
+    X(JT_ERR_BACKOFF_EXHAUSTED, -500,                                          \
+      "backoff: conceal count spent, report that all retries failed")          \
+    X(JT_ERR_BACKOFF_EMPTY, -501,                                              \
+      "backoff: policy has no backoff delays (need at least 1)")               \
+    X(JT_ERR_BACKOFF_TOO_MANY, -502,                                           \
+      "backoff: more than 16 backoff delays in the policy")                    \
+    X(JT_ERR_BACKOFF_BAD_JITTER, -503, "backoff: jitterpc above 100 percent")
+
+#define JT_ERR_ENUM_(name, value, msg) name = value,
+
+/* All libjittrust error codes; JT_OK (0) is success. */
+enum jt_err { JT_OK = 0, JT_ERR_LIST(JT_ERR_ENUM_) };
+
+/*
+ * jt_strerror() - the message for |err|.
+ *
+ * Returns a static, NUL-terminated string for every code, including JT_OK
+ * ("success"); an unknown value returns "unknown error". Never NULL.
+ */
+JT_API const char *jt_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* JITTRUST_ERROR_H */
