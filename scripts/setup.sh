@@ -9,7 +9,7 @@ set -euo pipefail
 # Build and library dependencies.
 BUILD_PKGS=(
   build-essential g++ pkg-config meson ninja-build git python3
-  libmbedtls-dev libcmocka-dev
+  libmbedtls-dev libcmocka-dev libcurl4-openssl-dev
 )
 # Test tools and peers: openssl CLI (s_server, the test PKI), Mozilla roots,
 # valgrind, clang-format/clang-tidy/cppcheck, clang + its runtime (fuzzing,
@@ -19,7 +19,7 @@ TEST_PKGS=(
   clang clang-format clang-tidy cppcheck libclang-rt-14-dev
 )
 # Servers that tests start by hand on loopback (never as system services).
-SERVER_PKGS=()
+SERVER_PKGS=(nginx)
 
 missing=()
 for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${SERVER_PKGS[@]}"; do

@@ -57,8 +57,10 @@ th_manifest_load(struct th_mrow **rows)
         th_pki_path(path, sizeof(path), "manifest.tsv"), &len);
     const char *p, *eol;
 
-    if (text == NULL)
+    if (text == NULL) {
         fail_msg("cannot read %s", path);
+        return 0; /* not reached */
+    }
     *rows = NULL;
     /* The first line is the header. */
     for (p = strchr(text, '\n'); p != NULL && *++p != '\0';

@@ -126,6 +126,22 @@ extern "C" {
       "blob writer: an input's SHA-256 does not match its DER")                \
     X(JT_ERR_BLOB_DUP_CERT, -320,                                              \
       "blob writer: the same certificate appears twice in the input")          \
+    /* blob, net side (blob-verify.c, builtin.c): from -350 */                 \
+    X(JT_ERR_BLOB_BAD_SIGNATURE, -350,                                         \
+      "blob: signature does not verify with the configured key (tampered "     \
+      "blob or wrong key)")                                                    \
+    X(JT_ERR_BLOB_SIGNER, -351,                                                \
+      "blob: signed by a key that is not configured (key id matches none)")    \
+    X(JT_ERR_BLOB_PUBKEY, -352,                                                \
+      "blob: configured public key is not an ECDSA P-256 "                     \
+      "SubjectPublicKeyInfo")                                                  \
+    X(JT_ERR_BLOB_FILE, -353,                                                  \
+      "blob: cannot read the blob file (jt_blob_file_errno() says why)")       \
+    X(JT_ERR_BLOB_FILE_TOO_BIG, -354,                                          \
+      "blob: blob file larger than the configured maximum")                    \
+    X(JT_ERR_BLOB_NO_BUILTIN, -355,                                            \
+      "blob: no built-in default trust (libjittrust was built with "           \
+      "-Ddefault_trust=disabled or without the Mozilla roots)")                \
     /* cache */                                                                \
     X(JT_ERR_CACHE_HOST_TOO_LONG, -400,                                        \
       "cache: host longer than 253 bytes (not a DNS name)")                    \
@@ -149,9 +165,101 @@ extern "C" {
       "backoff: policy has no backoff delays (need at least 1)")               \
     X(JT_ERR_BACKOFF_TOO_MANY, -502,                                           \
       "backoff: more than 16 backoff delays in the policy")                    \
-    X(JT_ERR_BACKOFF_BAD_JITTER, -503, "backoff: jitterpc above 100 percent")
+    X(JT_ERR_BACKOFF_BAD_JITTER, -503, "backoff: jitterpc above 100 percent")  \
+    /* net */                                                                  \
+    X(JT_ERR_NET_HOST_EMPTY, -600, "net: host name is empty")                  \
+    X(JT_ERR_NET_HOST_TOO_LONG, -601, "net: host name longer than 253 bytes")  \
+    X(JT_ERR_NET_HOST_LABEL_TOO_LONG, -602,                                    \
+      "net: a host name label is longer than 63 bytes")                        \
+    X(JT_ERR_NET_HOST_EMPTY_LABEL, -603,                                       \
+      "net: host name has an empty label (two dots in a row, or a leading "    \
+      "dot)")                                                                  \
+    X(JT_ERR_NET_HOST_NOT_ASCII, -604,                                         \
+      "net: host name has non-ASCII bytes (a U-label): pass its A-label "      \
+      "(xn--) form")                                                           \
+    X(JT_ERR_NET_HOST_BAD_CHAR, -605,                                          \
+      "net: host name has a byte other than letters, digits, '-', '_' and "    \
+      "'.'")                                                                   \
+    X(JT_ERR_NET_HOST_HYPHEN, -606,                                            \
+      "net: a host name label starts or ends with '-'")                        \
+    X(JT_ERR_NET_HOST_BAD_IPV4, -607,                                          \
+      "net: not a strict dotted-quad IPv4 address (a last label starting "     \
+      "with a digit must be one)")                                             \
+    X(JT_ERR_NET_HOST_BAD_IPV6, -608,                                          \
+      "net: malformed IPv6 literal (or unbalanced brackets, or a zone id)")    \
+    X(JT_ERR_NET_POLL, -609, "net: poll() failed (errno via jt_loop_errno)")   \
+    X(JT_ERR_NET_WAKE, -610,                                                   \
+      "net: could not create the loop's wake eventfd (errno via "              \
+      "jt_loop_errno)")                                                        \
+    X(JT_ERR_NET_SOCKET, -611,                                                 \
+      "net: could not create or set up a socket (errno via jt_connect_errno)") \
+    X(JT_ERR_NET_REFUSED, -612,                                                \
+      "net: connection refused (by the last address tried)")                   \
+    X(JT_ERR_NET_TIMEOUT, -613,                                                \
+      "net: connect timed out (on the last address tried)")                    \
+    X(JT_ERR_NET_CONNECT, -614,                                                \
+      "net: connect failed (errno via jt_connect_errno)")                      \
+    X(JT_ERR_NET_NXDOMAIN, -615,                                               \
+      "net: no such host name (the resolver or host map answered NXDOMAIN)")   \
+    X(JT_ERR_NET_RESOLVE, -616,                                                \
+      "net: name resolution failed (getaddrinfo code via "                     \
+      "jt_resolve_gai_error)")                                                 \
+    X(JT_ERR_NET_UNMAPPED, -617,                                               \
+      "net: host not in the static host map and the system resolver is off")   \
+    X(JT_ERR_NET_NO_ADDRESS, -618,                                             \
+      "net: the host has no IPv4 or IPv6 address")                             \
+    X(JT_ERR_NET_THREAD, -619,                                                 \
+      "net: could not start the resolver helper thread")                       \
+    X(JT_ERR_NET_UNIX_PATH, -620,                                              \
+      "net: unix socket path empty or longer than 107 bytes")                  \
+    X(JT_ERR_NET_HOSTMAP_SPEC, -621,                                           \
+      "net: host map entry is not HOST:PORT:ADDR[,ADDR...] (empty ADDR list "  \
+      "= NXDOMAIN)")                                                           \
+    X(JT_ERR_NET_PIPE_IO, -622,                                                \
+      "net: the byte pipe's send or recv failed (errno via the pipe)")         \
+    /* tls */                                                                  \
+    X(JT_ERR_TLS_NOT_VERIFIED, -700,                                           \
+      "tls: connection not verified yet: nothing is read or written before "   \
+      "post-verification passes")                                              \
+    X(JT_ERR_TLS_HANDSHAKE, -701,                                              \
+      "tls: handshake failed (mbedTLS code via jt_tls_mbedtls_error)")         \
+    X(JT_ERR_TLS_PEER_VERSION, -702,                                           \
+      "tls: peer speaks only TLS 1.1 or older (its ServerHello or alert "      \
+      "says so); TLS 1.2 is required")                                         \
+    X(JT_ERR_TLS_NO_SHARED_PARAMS, -703,                                       \
+      "tls: peer sent handshake_failure: no shared version, suite or curve "   \
+      "(we offer TLS 1.2 only, ECDHE AEAD suites, X25519, P-256, P-384)")      \
+    X(JT_ERR_TLS_ALERT, -704,                                                  \
+      "tls: peer sent a fatal alert (its number via jt_tls_alert)")            \
+    X(JT_ERR_TLS_CLOSED, -705,                                                 \
+      "tls: peer closed the connection (close_notify)")                        \
+    X(JT_ERR_TLS_EOF, -706,                                                    \
+      "tls: transport ended without close_notify (truncation)")                \
+    X(JT_ERR_TLS_IO, -707, "tls: the transport under TLS failed")              \
+    X(JT_ERR_TLS_PREVERIFY_FULL, -708,                                         \
+      "tls: peer sent more data before verification than the buffer holds "    \
+      "(cap preverify_max)")                                                   \
+    X(JT_ERR_TLS_RNG, -709,                                                    \
+      "tls: seeding the CTR-DRBG from the entropy source failed")              \
+    X(JT_ERR_TLS_CONFIG, -710,                                                 \
+      "tls: mbedTLS refused the configuration (mbedTLS code via "              \
+      "jt_tls_config_mbedtls_error)")                                          \
+    X(JT_ERR_TLS_NO_PEER_CERT, -711,                                           \
+      "tls: no peer certificate chain (handshake not done, or the peer sent "  \
+      "none)")                                                                 \
+    X(JT_ERR_TLS_BAD_CREDENTIALS, -712,                                        \
+      "tls: server certificate or private key did not parse, or they do not "  \
+      "match")                                                                 \
+    X(JT_ERR_TLS_NOT_TLS, -713,                                                \
+      "tls: peer did not speak TLS (malformed record or handshake)")           \
+    X(JT_ERR_TLS_PEER_CURVE, -714,                                             \
+      "tls: peer chose a curve or parameters we did not offer (key exchange "  \
+      "refused)")                                                              \
+    X(JT_ERR_TLS_HANDSHAKE_EOF, -715,                                          \
+      "tls: peer closed the connection during the handshake, without an "      \
+      "alert (it may accept none of our TLS 1.2 suites or curves)")
 
-#define JT_ERR_ENUM_(name, value, msg) name = value,
+#define JT_ERR_ENUM_(name, value, msg) name = (value),
 
 /* All libjittrust error codes; JT_OK (0) is success. */
 enum jt_err { JT_OK = 0, JT_ERR_LIST(JT_ERR_ENUM_) };
