@@ -150,6 +150,12 @@ ext_bc(struct jt_der_cert *c, const uint8_t *p, const uint8_t *end)
         return rc;
     if (ca)
         c->flags |= JT_DER_IS_CA;
+    /* RFC 5280 4.2.1.9: pathLenConstraint only with cA TRUE. mbedTLS 2.28
+     * reads a lone INTEGER as the cA flag (non-zero: a CA) while we would
+     * read a path length: refuse it, so the two parsers never disagree
+     * about whether cert 0 is a CA. */
+    if (!ca && jti_der_peek(p, end) == JTI_DER_INTEGER)
+        return JT_ERR_DER_BAD_EXT;
     if (jti_der_peek(p, end) == JTI_DER_INTEGER &&
         ((rc = jti_der_next(&p, end, &t)) != 0 ||
          (rc = jti_der_uint(&t, &c->pathlen)) != 0))

@@ -1409,13 +1409,6 @@ c_bc_int_max(const struct jt_der_cert *c)
 }
 
 static void
-c_bc_pathlen_only(const struct jt_der_cert *c)
-{
-    assert_int_equal(c->flags, JT_DER_HAS_BC);
-    assert_int_equal(c->pathlen, 3);
-}
-
-static void
 c_ku_decipher(const struct jt_der_cert *c)
 {
     assert_int_equal(c->flags, JT_DER_HAS_KU);
@@ -1532,10 +1525,11 @@ static const struct row rows[] = {
     {"BC cA FALSE written out", {.exts = e_bc_false}, 0, c_bc_not_ca},
     {"BC empty", {.exts = e_bc_empty}, 0, c_bc_not_ca},
     {"BC pathLen INT_MAX", {.exts = e_bc_int_max}, 0, c_bc_int_max},
+    /* mbedTLS 2.28 reads a lone INTEGER as cA: refused, never a leaf. */
     {"BC pathLen without cA",
      {.exts = e_bc_pathlen_only},
-     0,
-     c_bc_pathlen_only},
+     JT_ERR_DER_BAD_EXT,
+     NULL},
     {"KU decipherOnly", {.exts = e_ku_decipher_only}, 0, c_ku_decipher},
     {"EKU any", {.exts = e_eku_any}, 0, c_eku_any},
     {"SAN iPAddress of 5 octets", {.exts = e_san_ip5}, 0, c_san_ip5},
