@@ -452,6 +452,22 @@ jti_tls_mark_verified(struct jt_tls *t)
         t->verified = 1;
 }
 
+int
+jti_tls_reject(struct jt_tls *t, int err, unsigned char alert)
+{
+    int ret;
+
+    if (t == NULL)
+        return JT_ERR_INVAL;
+    if (t->verified || t->fatal != 0)
+        return t->fatal != 0 ? t->fatal : JT_ERR_STATE;
+    t->fatal = err;
+    drop_hold(t);
+    ret = mbedtls_ssl_send_alert_message(&t->ssl, MBEDTLS_SSL_ALERT_LEVEL_FATAL,
+                                         alert);
+    return ret == 0 ? 0 : JT_ERR_WANT_WRITE;
+}
+
 /* Append |n| early bytes to the held buffer, allocated on first use. */
 static int
 hold_bytes(struct jt_tls *t, const uint8_t *p, size_t n)

@@ -32,6 +32,7 @@ static const struct {
     {"JT_ERR_BACKOFF_", -500}, {"JT_ERR_NET_", -600},
     {"JT_ERR_TLS_", -700},     {"JT_ERR_H1_", -800},
     {"JT_ERR_POLICY_", -900},  {"JT_ERR_SS_", -1000},
+    {"JT_ERR_JIT_", -1100},
 };
 
 static int

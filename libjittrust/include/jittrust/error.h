@@ -11,7 +11,7 @@
  * Areas:  generic -1..-99, der -100..-199, trust -200..-299,
  *         blob -300..-399, cache -400..-499, backoff -500..-599,
  *         net -600..-699, tls -700..-799, h1 -800..-899,
- *         policy -900..-999, ss -1000..-1099
+ *         policy -900..-999, ss -1000..-1099, jit -1100..-1199
  */
 #ifndef JITTRUST_ERROR_H
 #define JITTRUST_ERROR_H
@@ -257,7 +257,53 @@ extern "C" {
       "refused)")                                                              \
     X(JT_ERR_TLS_HANDSHAKE_EOF, -715,                                          \
       "tls: peer closed the connection during the handshake, without an "      \
-      "alert (it may accept none of our TLS 1.2 suites or curves)")
+      "alert (it may accept none of our TLS 1.2 suites or curves)")            \
+    X(JT_ERR_JIT_PENDING, -1100,                                               \
+      "jit: trust lookup still running; the done callback will follow")        \
+    X(JT_ERR_JIT_NO_TRUSTED_CA, -1101,                                         \
+      "jit: no trusted CA found for the server's chain (which key and "        \
+      "sources: jt_jit_message)")                                              \
+    X(JT_ERR_JIT_NOT_TRUSTED, -1102,                                           \
+      "jit: no candidate path verifies to a trusted CA (bad signature, "       \
+      "CA:FALSE issuer, path length or unknown issuer)")                       \
+    X(JT_ERR_JIT_EXPIRED, -1103,                                               \
+      "jit: a certificate of the server's chain has expired")                  \
+    X(JT_ERR_JIT_NOT_YET_VALID, -1104,                                         \
+      "jit: a certificate of the server's chain is not valid yet (check "      \
+      "the clock)")                                                            \
+    X(JT_ERR_JIT_NAME_MISMATCH, -1105,                                         \
+      "jit: the server's certificate does not name the host we connected to")  \
+    X(JT_ERR_JIT_NO_SAN, -1106,                                                \
+      "jit: the server's certificate has no subjectAltName (a CN alone is "    \
+      "not accepted)")                                                         \
+    X(JT_ERR_JIT_KEY_USAGE, -1107,                                             \
+      "jit: the server's certificate keyUsage lacks digitalSignature")         \
+    X(JT_ERR_JIT_EKU, -1108,                                                   \
+      "jit: serverAuth missing from the extendedKeyUsage of the leaf or an "   \
+      "intermediate")                                                          \
+    X(JT_ERR_JIT_LEAF_KEY, -1109,                                              \
+      "jit: the server's key is too weak (need P-256, P-384 or RSA >= 2048)")  \
+    X(JT_ERR_JIT_ANCHOR_EXPIRED, -1110,                                        \
+      "jit: the trusted CA that verifies the chain is past its not-after")     \
+    X(JT_ERR_JIT_DISTRUSTED, -1111,                                            \
+      "jit: the leaf was issued after its CA's distrust-after date")           \
+    X(JT_ERR_JIT_PARSE, -1112,                                                 \
+      "jit: mbedTLS cannot parse a certificate of the path (e.g. "             \
+      "nameConstraints; mbedTLS code via jt_jit_mbedtls_error)")               \
+    X(JT_ERR_JIT_VERIFY, -1113,                                                \
+      "jit: the chain failed verification (mbedTLS flags via "                 \
+      "jt_jit_verify_flags)")                                                  \
+    X(JT_ERR_JIT_STALE, -1114,                                                 \
+      "jit: answer ignored: the query was already answered or its "            \
+      "connection is gone")                                                    \
+    X(JT_ERR_JIT_NEGATIVE, -1115,                                              \
+      "jit: host recently failed with no trusted CA (negative cache; retry "   \
+      "later)")                                                                \
+    X(JT_ERR_JIT_SOURCE, -1116,                                                \
+      "jit: a trust source could not be loaded (unreadable file or not a "     \
+      "certificate)")                                                          \
+    X(JT_ERR_JIT_BUSY, -1117,                                                  \
+      "jit: too many trust queries in flight (query slot table full)")
 
 #define JT_ERR_ENUM_(name, value, msg) name = (value),
 

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JIT trust connection flow (net): steps 2-5 of "The JIT trust flow"
+ * in ARCHITECTURE.md, run on a jt_tls client connection whose VERIFY_NONE
+ * handshake is done.
+ *
+ * jt_jit_verify() takes the peer chain (cert 0 is the leaf), builds the
+ * candidate paths and keys (jt_trust), asks every key through the
+ * context's sources in order (the first source with certificates answers
+ * the key), then post-verifies each candidate path with mbedTLS against
+ * the anchors (DER returned by sources only, never a sent cert) with the
+ * normalised host, and runs the checklist: SAN required, leaf keyUsage
+ * digitalSignature when present, serverAuth EKU on the leaf and on every
+ * intermediate carrying an EKU, leaf key P-256/P-384 or RSA >= 2048,
+ * anchor within its not-after, leaf notBefore not after the anchor's
+ * distrust-after, iPAddress SAN match for IP literals. Pass: the library
+ * marks the connection verified (nothing else can) and caches (host,
+ * port, policy) -> the lookup key that found the verifying anchor (1 h).
+ * Warm: with such an entry only that key is asked (the CA bytes are not
+ * cached yet: the source is asked for them again), then the same
+ * post-verification runs; if it fails, the entry is dropped and one cold
+ * attempt (every key) follows on the same handshake (jt_jit_warm()).
+ * Per key, the sources are asked in order and the first one answering
+ * with at least one certificate answers the key (later sources are not
+ * asked, even if all its certificates fail the answer checks).
+ * Fail: a fatal alert, a precise message
+ * (jt_jit_message) and, for "no trusted CA" only, a negative-cache entry
+ * (30 s) that makes the next attempt fail at once with
+ * JT_ERR_JIT_NEGATIVE. mbedtls_ssl_get_verify_result() is never used.
+ *
+ * Single-threaded (the loop thread).
+ */
+#ifndef JITTRUST_JIT_H
+#define JITTRUST_JIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jittrust/alloc.h"
+#include "jittrust/blob.h"
+#include "jittrust/export.h"
+#include "jittrust/host.h"
+#include "jittrust/loop.h"
+#include "jittrust/source.h"
+#include "jittrust/tls.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Most sources in a context. */
+#define JT_JIT_MAX_SOURCES 8u
+/* Query slots (queries in flight over all connections of a context). */
+#define JT_JIT_SLOTS 64u
+/* Longest message of jt_jit_message(), NUL included. */
+#define JT_JIT_MSG_MAX 512u
+
+struct jt_jit_ctx_opts {
+    struct jt_loop *loop;         /* required: clock for the caches */
+    const struct jt_alloc *alloc; /* NULL = libc; must outlive the ctx */
+    /* Optional authenticated index (index-only or full blob, BORROWED):
+     * an answer cert is accepted only when its SHA-256 is an entry of the
+     * asked key. */
+    const struct jt_blob *index;
+    uint32_t policy;      /* trust-policy id in the cache keys */
+    uint32_t host_ttl_ms; /* host -> SKIDs TTL; 0: 3600000 */
+    uint32_t neg_ttl_ms;  /* negative TTL; 0: 30000 (at most 30000) */
+    size_t cache_bytes;   /* footprint of each cache; 0: 16384 */
+};
+
+struct jt_jit_ctx;
+struct jt_jit;
+
+/*
+ * jt_jit_ctx_create() - a context: sources, caches, query slots.
+ * Returns 0, JT_ERR_INVAL, JT_ERR_NOMEM or a JT_ERR_CACHE_* code.
+ */
+JT_API int jt_jit_ctx_create(const struct jt_jit_ctx_opts *opts,
+                             struct jt_jit_ctx **out);
+
+/*
+ * jt_jit_ctx_destroy() - destroy every source (its destroy op) and free.
+ * Every jt_jit of the context must be destroyed first. NULL-safe.
+ */
+JT_API void jt_jit_ctx_destroy(struct jt_jit_ctx *ctx);
+
+/*
+ * jt_jit_ctx_add_source() - append |src| (copied). On success the
+ * context owns it: jt_jit_ctx_destroy() calls its destroy op. Sources are
+ * asked in the order added. Returns 0, JT_ERR_INVAL (NULL |ctx|, |src|,
+ * name or query) or JT_ERR_NOSPC (over JT_JIT_MAX_SOURCES).
+ */
+JT_API int jt_jit_ctx_add_source(struct jt_jit_ctx *ctx,
+                                 const struct jt_source *src);
+
+/* Called once when a verification that returned JT_ERR_JIT_PENDING ends:
+ * |err| is 0 (verified) or the failure. */
+typedef void (*jt_jit_done_fn)(struct jt_jit *j, int err, void *ud);
+
+/*
+ * jt_jit_create() - a verifier for one connection. |tls| (BORROWED,
+ * outlives |j|) must be a client whose handshake is done; |host| (copied)
+ * is the normalised host it connected to, |port| its port.
+ * Returns 0, JT_ERR_INVAL or JT_ERR_NOMEM.
+ */
+JT_API int jt_jit_create(struct jt_jit_ctx *ctx, struct jt_tls *tls,
+                         const struct jt_host *host, uint16_t port,
+                         struct jt_jit **out);
+
+/*
+ * jt_jit_destroy() - free; a query still pending is cancelled (its late
+ * answer becomes a no-op). NULL-safe.
+ */
+JT_API void jt_jit_destroy(struct jt_jit *j);
+
+/*
+ * jt_jit_verify() - run the flow. Returns 0 (verified: jt_tls_read and
+ * jt_tls_write now work), JT_ERR_JIT_PENDING (a source answers later:
+ * |done| is called once with the result; |done| may be NULL when every
+ * source is synchronous), or a failure: JT_ERR_JIT_* (NO_TRUSTED_CA,
+ * NEGATIVE, NOT_TRUSTED, EXPIRED, NOT_YET_VALID, NAME_MISMATCH, NO_SAN,
+ * KEY_USAGE, EKU, LEAF_KEY, ANCHOR_EXPIRED, DISTRUSTED, PARSE, VERIFY,
+ * BUSY), a JT_ERR_TRUST_* of the chain (e.g. TOO_MANY_CERTS, LEAF_IS_CA),
+ * JT_ERR_TLS_NO_PEER_CERT, JT_ERR_NOMEM, or JT_ERR_STATE (called twice,
+ * or the handshake is not done). Every failure after the handshake sends
+ * a fatal alert and fails the connection.
+ */
+JT_API int jt_jit_verify(struct jt_jit *j, jt_jit_done_fn done, void *ud);
+
+/* jt_jit_result() - 0, JT_ERR_JIT_PENDING, or the failure (NULL: INVAL). */
+JT_API int jt_jit_result(const struct jt_jit *j);
+
+/*
+ * jt_jit_message() - a NUL-terminated sentence about the result, e.g.
+ * "no trusted CA for AKID 5AEE…743B (asked: blob)". Never NULL.
+ */
+JT_API const char *jt_jit_message(const struct jt_jit *j);
+
+/* mbedTLS verify flags of the last path tried (0 when none). */
+JT_API uint32_t jt_jit_verify_flags(const struct jt_jit *j);
+
+/* mbedTLS code behind JT_ERR_JIT_PARSE, else 0. */
+JT_API int jt_jit_mbedtls_error(const struct jt_jit *j);
+
+/* jt_jit_warm() values. */
+#define JT_JIT_COLD 0 /* no cached host entry: every key looked up */
+#define JT_JIT_WARM 1 /* host -> anchor key cached: only it asked */
+#define JT_JIT_WARM_DROPPED                                                    \
+    2 /* the warm attempt failed: entry dropped,                               \
+         one cold attempt made */
+
+/* jt_jit_warm() - which of the JT_JIT_* paths above the verify took. */
+JT_API int jt_jit_warm(const struct jt_jit *j);
+
+/* Keys answered with at least one accepted cert, for tests and traces. */
+JT_API size_t jt_jit_queries(const struct jt_jit *j);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* JITTRUST_JIT_H */

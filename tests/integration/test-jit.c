@@ -1,0 +1,1011 @@
+// SPDX-License-Identifier: MIT
+/*
+ * integration (net): the JIT trust flow (jittrust/jit.h) against real
+ * `openssl s_server` peers on 127.0.0.1:0, one per case. Each case serves
+ * a test PKI chain, handshakes with VERIFY_NONE, runs jt_jit_verify with a
+ * certificate source (roots-trusted.pem unless the case says otherwise;
+ * optionally behind the asynchronous test source) and checks the exact
+ * result. Good chains then GET a page; refused ones prove the server saw
+ * exactly one ClientHello, our fatal alert and no application data record.
+ * Names go through the static host map, never the system resolver.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <mbedtls/sha1.h>
+#include <mbedtls/sha256.h>
+
+#include "jittrust/blob.h"
+#include "jittrust/error.h"
+#include "jittrust/jit.h"
+#include "jittrust/loop.h"
+#include "jittrust/resolve.h"
+#include "jittrust/sock.h"
+#include "jittrust/source.h"
+#include "jittrust/tls.h"
+#include "harness.h"
+#include "testutil.h"
+
+/* s_server -msg: the hex line of an application data record header */
+#define APPDATA "    17 03 03 "
+
+struct client {
+    struct jt_loop *loop;
+    struct jt_hostmap *map;
+    struct jt_resolver *res;
+    struct jt_connect *conn;
+    struct jt_tls_config *cfg;
+    struct jt_tls *tls;
+    struct jt_fd_pipe pipe;
+    struct jt_host host;
+    uint64_t guard;
+    int rc, done;
+};
+
+static void
+finish(struct client *c, int rc)
+{
+    c->rc = rc;
+    c->done = 1;
+    if (c->pipe.fd >= 0)
+        jt_loop_unwatch(c->loop, c->pipe.fd);
+    if (c->guard != 0)
+        jt_loop_timer_cancel(c->loop, c->guard);
+    c->guard = 0;
+}
+
+static void
+on_fd(struct jt_loop *loop, int fd, unsigned events, void *ud)
+{
+    struct client *c = ud;
+    int rc;
+
+    (void)loop;
+    (void)fd;
+    (void)events;
+    rc = jt_tls_handshake(c->tls);
+    if (rc == JT_ERR_WANT_READ || rc == JT_ERR_WANT_WRITE) {
+        unsigned ev = rc == JT_ERR_WANT_READ ? JT_LOOP_READ : JT_LOOP_WRITE;
+
+        assert_int_equal(jt_loop_watch(c->loop, c->pipe.fd, ev, on_fd, c), 0);
+        return;
+    }
+    finish(c, rc);
+}
+
+static void
+on_connected(struct jt_connect *cn, int err, int fd, void *ud)
+{
+    struct client *c = ud;
+
+    (void)cn;
+    if (err != 0) {
+        finish(c, err);
+        return;
+    }
+    c->pipe.fd = fd;
+    assert_int_equal(
+        jt_tls_create(c->cfg, &c->host, jt_fd_pipe_ops(), &c->pipe, &c->tls),
+        0);
+    on_fd(c->loop, fd, 0, c);
+}
+
+static void
+on_resolved(void *ud, int err, const struct jt_addr *addrs, size_t n)
+{
+    struct client *c = ud;
+
+    if (err != 0) {
+        finish(c, err);
+        return;
+    }
+    assert_int_equal(
+        jt_connect_start(c->loop, addrs, n,
+                         &(struct jt_connect_opts){.cb = on_connected, .ud = c},
+                         &c->conn),
+        0);
+}
+
+static void
+on_guard(struct jt_loop *loop, void *ud)
+{
+    struct client *c = ud;
+
+    (void)loop;
+    c->guard = 0;
+    finish(c, JT_ERR_NET_TIMEOUT);
+}
+
+/* Resolve |host| through the map, connect, handshake (VERIFY_NONE). */
+static int
+client_run(struct client *c, const char *host, int port)
+{
+    struct jt_tls_config_opts co = {.role = JT_TLS_CLIENT};
+    struct jt_resolver_opts ro = {0};
+    char spec[300];
+
+    memset(c, 0, sizeof(*c));
+    c->pipe.fd = -1;
+    assert_int_equal(jt_loop_create(NULL, &c->loop), 0);
+    assert_int_equal(jt_hostmap_create(NULL, 0, &c->map), 0);
+    snprintf(spec, sizeof(spec), "%s:%d:127.0.0.1", host, port);
+    if (strcmp(host, "127.0.0.1") != 0) /* a literal needs no entry */
+        assert_int_equal(jt_hostmap_add(c->map, spec), 0);
+    ro.map = c->map; /* no system resolver */
+    assert_int_equal(jt_resolver_create(c->loop, &ro, &c->res), 0);
+    assert_int_equal(jt_tls_config_create(&co, &c->cfg), 0);
+    assert_int_equal(jt_host_normalise(host, strlen(host), &c->host), 0);
+    assert_int_equal(
+        jt_resolve(c->res, &c->host, (uint16_t)port, on_resolved, c, NULL), 0);
+    assert_int_equal(jt_loop_timer_add(c->loop, 10000, on_guard, c, &c->guard),
+                     0);
+    while (!c->done)
+        assert_int_equal(jt_loop_run_once(c->loop, 1000), 0);
+    return c->rc;
+}
+
+static void
+client_free(struct client *c)
+{
+    jt_tls_destroy(c->tls);
+    if (c->pipe.fd >= 0)
+        close(c->pipe.fd);
+    jt_connect_destroy(c->conn);
+    jt_tls_config_destroy(c->cfg);
+    jt_resolver_destroy(c->res);
+    jt_hostmap_destroy(c->map);
+    jt_loop_destroy(c->loop);
+}
+
+static int
+wait_io(struct client *c, int rc)
+{
+    struct pollfd pfd = {c->pipe.fd, 0, 0};
+
+    if (rc != JT_ERR_WANT_READ && rc != JT_ERR_WANT_WRITE)
+        return 0;
+    pfd.events = rc == JT_ERR_WANT_READ ? POLLIN : POLLOUT;
+    return poll(&pfd, 1, 2000) == 1;
+}
+
+/* GET / over the verified connection; asserts s_server's answer. */
+static void
+get_page(struct client *c)
+{
+    static const char get[] = "GET / HTTP/1.0\r\n\r\n";
+    uint8_t buf[4096];
+    int rc, got = 0;
+
+    do
+        rc = jt_tls_write(c->tls, (const uint8_t *)get, sizeof(get) - 1);
+    while (wait_io(c, rc));
+    assert_int_equal(rc, (int)sizeof(get) - 1);
+    for (int i = 0; i < 500 && got < 16; i++) {
+        rc = jt_tls_read(c->tls, buf + got, sizeof(buf) - 1 - (size_t)got);
+        if (rc > 0)
+            got += rc;
+        else if (!wait_io(c, rc))
+            break;
+    }
+    buf[got] = 0;
+    assert_non_null(strstr((char *)buf, "HTTP/1.0 200 ok"));
+}
+
+/* ---- cases ---- */
+
+struct jcase {
+    const char *what;
+    const char *cert;      /* PKI name of the served leaf */
+    const char *chain[20]; /* PKI names sent after it, NULL-ended */
+    const char *host;      /* what we connect to */
+    const char *trust;     /* PKI file for the source; NULL: roots */
+    unsigned async_ms;     /* > 0: behind the async test source */
+    int want;              /* jt_jit_verify's final result */
+    const char *msg;       /* expected in jt_jit_message, or NULL */
+    int blob;              /* one of the BLOB_* modes below */
+};
+
+/* Trust from a blob written here from roots-trusted.pem (jt_blob_write). */
+enum {
+    BLOB_NONE = 0,      /* certificate source only */
+    BLOB_FULL = 1,      /* blob source */
+    BLOB_DISTRUST = 2,  /* blob source, root-p256 distrusted since 1970 */
+    BLOB_INDEX_RSA = 3, /* certificate source + index of root-rsa only */
+};
+
+static char tmpdir[64];
+
+/* Concatenate the PEMs of |names| into a file; returns its path. */
+static const char *
+write_chain(const char *const *names, char *path, size_t cap)
+{
+    FILE *f;
+
+    snprintf(path, cap, "%s/chain.pem", tmpdir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    for (size_t i = 0; names[i] != NULL; i++) {
+        char p[512];
+        size_t len;
+        uint8_t *pem;
+
+        char name[128];
+
+        snprintf(name, sizeof(name), "%s.pem", names[i]);
+        th_pki_path(p, sizeof(p), name);
+        pem = th_read_file(p, &len);
+        assert_non_null(pem);
+        assert_int_equal(fwrite(pem, 1, len, f), len);
+        free(pem);
+    }
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+struct done_state {
+    int calls, err;
+};
+
+static void
+on_done(struct jt_jit *j, int err, void *ud)
+{
+    struct done_state *d = ud;
+
+    (void)j;
+    d->calls++;
+    d->err = err;
+}
+
+static int
+sha1_op(void *ud, const uint8_t *p, size_t len, uint8_t out[20])
+{
+    (void)ud;
+    return mbedtls_sha1_ret(p, len, out);
+}
+
+static int
+sha256_op(void *ud, const uint8_t *p, size_t len, uint8_t out[32])
+{
+    (void)ud;
+    return mbedtls_sha256_ret(p, len, out, 0);
+}
+
+static const struct jt_hash_ops hash = {sha1_op, sha256_op, NULL};
+
+/* The blob of the current case and its reader; freed after the case. */
+static uint8_t *blob_buf;
+static struct jt_blob blob;
+
+/* Write a blob of the roots (|only|: those whose DER holds that text). */
+static void
+make_blob(int kind, int64_t p256_distrust, const char *only)
+{
+    struct jt_blob_write_opts o = {
+        .kind = kind, .generation = 1, .time = 1, .hash = &hash};
+    struct jt_blob_input in[8];
+    char path[512];
+    uint8_t **ders, *p256, *pem;
+    size_t *lens, n, m = 0, used = 0, p256_len, pem_len;
+
+    th_pki_path(path, sizeof(path), "roots-trusted.pem");
+    pem = th_read_file(path, &pem_len);
+    assert_non_null(pem);
+    n = th_pem_certs((const char *)pem, &ders, &lens);
+    free(pem);
+    p256 = th_pki_der("root-p256", &p256_len);
+    assert_true(n > 0 && n <= 8);
+    for (size_t i = 0; i < n; i++) {
+        if (only != NULL &&
+            memmem(ders[i], lens[i], only, strlen(only)) == NULL)
+            continue;
+        memset(&in[m], 0, sizeof(in[m]));
+        in[m].der = ders[i];
+        in[m].len = lens[i];
+        assert_int_equal(sha256_op(NULL, ders[i], lens[i], in[m].sha256), 0);
+        if (lens[i] == p256_len && memcmp(ders[i], p256, p256_len) == 0)
+            in[m].distrust_after = p256_distrust;
+        m++;
+    }
+    assert_true(m > 0);
+    assert_int_equal(jt_blob_write(in, m, &o, NULL, 0, &used), JT_ERR_NOSPC);
+    blob_buf = malloc(used);
+    assert_non_null(blob_buf);
+    assert_int_equal(jt_blob_write(in, m, &o, blob_buf, used, &used), 0);
+    assert_int_equal(jt_blob_open(&blob, blob_buf, used, NULL), 0);
+    th_free_ders(ders, lens, n);
+    free(p256);
+}
+
+/* Make a context with the case's source (maybe async). */
+static struct jt_jit_ctx *
+make_ctx(struct jt_loop *loop, const char *trust, unsigned async_ms, int bm)
+{
+    struct jt_jit_ctx_opts o = {.loop = loop};
+    struct jt_jit_ctx *ctx;
+    struct jt_source s, a;
+    char path[512];
+
+    th_pki_path(path, sizeof(path),
+                trust != NULL ? trust : "roots-trusted.pem");
+    if (bm == BLOB_INDEX_RSA) {
+        make_blob(JT_BLOB_INDEX_ONLY, 0, "Root RSA");
+        o.index = &blob;
+    }
+    assert_int_equal(jt_jit_ctx_create(&o, &ctx), 0);
+    if (bm == BLOB_FULL || bm == BLOB_DISTRUST) {
+        make_blob(JT_BLOB_FULL, bm == BLOB_DISTRUST ? 1 : 0, NULL);
+        assert_int_equal(jt_source_blob(&blob, &s), 0);
+    } else {
+        assert_int_equal(jt_source_certs_create(path, NULL, &s), 0);
+    }
+    if (async_ms == 0) {
+        assert_int_equal(jt_jit_ctx_add_source(ctx, &s), 0);
+        return ctx;
+    }
+    /* the async source owns |s| and answers for it from a timer */
+    assert_int_equal(jt_source_async_create(loop, &s, async_ms, NULL, &a), 0);
+    assert_int_equal(jt_jit_ctx_add_source(ctx, &a), 0);
+    return ctx;
+}
+
+/* Verify with the loop running until the result is known. */
+static int
+verify(struct client *c, struct jt_jit *j)
+{
+    struct done_state d = {0, 0};
+    int rc = jt_jit_verify(j, on_done, &d);
+
+    if (rc != JT_ERR_JIT_PENDING) {
+        assert_int_equal(d.calls, 0);
+        return rc;
+    }
+    for (int i = 0; i < 100 && d.calls == 0; i++)
+        assert_int_equal(jt_loop_run_once(c->loop, 100), 0);
+    assert_int_equal(d.calls, 1);
+    assert_int_equal(jt_jit_result(j), d.err);
+    return d.err;
+}
+
+/* After a refusal: the server logs our alert; no app data reached it. */
+static void
+check_refused(struct th_peer *p, struct client *c)
+{
+    uint8_t b[16];
+
+    assert_true(jt_tls_write(c->tls, (const uint8_t *)"GET", 3) < 0);
+    assert_true(jt_tls_read(c->tls, b, sizeof(b)) < 0);
+    for (int i = 0; i < 40 && th_peer_log_count(p, "Alert") == 0; i++)
+        usleep(50000);
+    assert_true(th_peer_log_count(p, "Alert") >= 1);
+    assert_int_equal(th_peer_log_count(p, APPDATA), 0);
+}
+
+static void
+run_case(const struct jcase *k)
+{
+    char cert[512], key[512], chain[600], name[128];
+    const char *args[12] = {"-cert", cert, "-key", key, "-www", "-msg"};
+    struct th_peer p = {0};
+    struct client c;
+    struct jt_jit_ctx *ctx;
+    struct jt_jit *j;
+    size_t n = 6;
+    int rc;
+
+    snprintf(name, sizeof(name), "%s.pem", k->cert);
+    th_pki_path(cert, sizeof(cert), name);
+    snprintf(name, sizeof(name), "%s.key", k->cert);
+    th_pki_path(key, sizeof(key), name);
+    if (k->chain[0] != NULL) {
+        args[n++] = "-cert_chain";
+        args[n++] = write_chain(k->chain, chain, sizeof(chain));
+    }
+    args[n] = NULL;
+    assert_int_equal(th_s_server_start(&p, args), 0);
+    rc = client_run(&c, k->host, p.port);
+    if (rc != 0)
+        fail_msg("%s: handshake %d (%s)", k->what, rc, jt_strerror(rc));
+    ctx = make_ctx(c.loop, k->trust, k->async_ms, k->blob);
+    assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, (uint16_t)p.port, &j),
+                     0);
+    rc = verify(&c, j);
+    printf("# %s: %d (%s): %s\n", k->what, rc, jt_strerror(rc),
+           jt_jit_message(j));
+    if (rc != k->want)
+        fail_msg("%s: got %d (%s), want %d (%s); %s", k->what, rc,
+                 jt_strerror(rc), k->want, jt_strerror(k->want),
+                 jt_jit_message(j));
+    if (k->msg != NULL && strstr(jt_jit_message(j), k->msg) == NULL)
+        fail_msg("%s: message '%s' lacks '%s'", k->what, jt_jit_message(j),
+                 k->msg);
+    assert_int_equal(jt_tls_is_verified(c.tls), rc == 0);
+    if (rc == 0) {
+        assert_true(jt_jit_queries(j) >= 1);
+        get_page(&c);
+    } else {
+        check_refused(&p, &c);
+    }
+    assert_int_equal(th_peer_log_count(&p, "ClientHello"), 1);
+    jt_jit_destroy(j);
+    jt_jit_ctx_destroy(ctx);
+    free(blob_buf);
+    blob_buf = NULL;
+    client_free(&c);
+    th_peer_stop(&p);
+}
+
+static const struct jcase cases[] = {
+    {"good chain",
+     "leaf-www",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     0,
+     "verified"},
+    {"chain in reverse order",
+     "leaf-p384",
+     {"root-p384-by-rsa", "inter-p384"},
+     "p384.jt.test",
+     NULL,
+     0,
+     0,
+     NULL},
+    {"root included",
+     "leaf-www",
+     {"inter-p256", "root-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     0,
+     NULL},
+    {"cross-signed, only the RSA root trusted",
+     "leaf-x",
+     {"inter-x-by-p256", "inter-x-by-rsa"},
+     "x.jt.test",
+     "root-rsa.pem",
+     0,
+     0,
+     NULL},
+    {"cross-signed, only the P-256 root trusted",
+     "leaf-x",
+     {"inter-x-by-rsa", "inter-x-by-p256"},
+     "x.jt.test",
+     "root-p256.pem",
+     0,
+     0,
+     NULL},
+    {"key swap: attacker cert 0, victim chain after",
+     "leaf-attacker",
+     {"leaf-www", "inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NO_TRUSTED_CA,
+     "no trusted CA for AKID "},
+    {"untrusted root",
+     "leaf-untrusted",
+     {"inter-untrusted"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NO_TRUSTED_CA,
+     "(asked: dir)"},
+    {"fake CA with root-p256's SKID",
+     "leaf-fake",
+     {"fake-ca-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NOT_TRUSTED,
+     NULL},
+    {"expired leaf",
+     "leaf-expired",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_EXPIRED,
+     NULL},
+    {"not-yet-valid leaf",
+     "leaf-notyet",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NOT_YET_VALID,
+     NULL},
+    {"wrong name",
+     "leaf-wrongname",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NAME_MISMATCH,
+     NULL},
+    {"CN only, no SAN",
+     "leaf-cn-only",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NO_SAN,
+     NULL},
+    {"IP SAN leaf at 127.0.0.1",
+     "leaf-ip",
+     {"inter-p256"},
+     "127.0.0.1",
+     NULL,
+     0,
+     0,
+     NULL},
+    {"DNS-only leaf at 127.0.0.1",
+     "leaf-www",
+     {"inter-p256"},
+     "127.0.0.1",
+     NULL,
+     0,
+     JT_ERR_JIT_NAME_MISMATCH,
+     NULL},
+    {"leaf EKU clientAuth only",
+     "leaf-clientauth",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_EKU,
+     NULL},
+    {"leaf keyUsage keyEncipherment only",
+     "leaf-keyenc",
+     {"inter-rsa"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_KEY_USAGE,
+     NULL},
+    {"issuer CA:FALSE",
+     "leaf-under-notca",
+     {"inter-notca"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NOT_TRUSTED,
+     NULL},
+    {"pathlen violated",
+     "leaf-pathlen",
+     {"inter-deep", "inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NOT_TRUSTED,
+     NULL},
+    {"leaf is a CA",
+     "leaf-is-ca",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_TRUST_LEAF_IS_CA,
+     NULL},
+    {"20 certificates",
+     "chain20/leaf",
+     {"chain20/i19", "chain20/i18", "chain20/i17", "chain20/i16", "chain20/i15",
+      "chain20/i14", "chain20/i13", "chain20/i12", "chain20/i11", "chain20/i10",
+      "chain20/i09", "chain20/i08", "chain20/i07", "chain20/i06", "chain20/i05",
+      "chain20/i04", "chain20/i03", "chain20/i02", "chain20/i01"},
+     "chain20.jt.test",
+     NULL,
+     0,
+     JT_ERR_TRUST_TOO_MANY_CERTS,
+     "stash cap"},
+    {"async source, good chain",
+     "leaf-www",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     30,
+     0,
+     NULL},
+    {"async source, untrusted root",
+     "leaf-untrusted",
+     {"inter-untrusted"},
+     "www.jt.test",
+     NULL,
+     30,
+     JT_ERR_JIT_NO_TRUSTED_CA,
+     NULL},
+    {"blob source, good chain",
+     "leaf-www",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     0,
+     "verified",
+     BLOB_FULL},
+    {"blob source, async",
+     "leaf-p384",
+     {"inter-p384"},
+     "p384.jt.test",
+     NULL,
+     20,
+     0,
+     NULL,
+     BLOB_FULL},
+    {"blob: root distrusted before the leaf",
+     "leaf-www",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_DISTRUSTED,
+     NULL,
+     BLOB_DISTRUST},
+    {"blob: another root's leaf still fine",
+     "leaf-rsa",
+     {"inter-rsa"},
+     "rsa.jt.test",
+     NULL,
+     0,
+     0,
+     NULL,
+     BLOB_DISTRUST},
+    {"index of root-rsa: root-p256 answer refused",
+     "leaf-www",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_NO_TRUSTED_CA,
+     NULL,
+     BLOB_INDEX_RSA},
+    {"index of root-rsa: root-rsa answer accepted",
+     "leaf-rsa",
+     {"inter-rsa"},
+     "rsa.jt.test",
+     NULL,
+     0,
+     0,
+     NULL,
+     BLOB_INDEX_RSA},
+};
+
+/* ---- query handle rules ---- */
+
+/* A source answering through |inner|, then trying a second answer. */
+struct twice_src {
+    struct jt_source inner;
+    int calls, stale;
+};
+
+static int
+twice_query(void *ud, const struct jt_key *key, struct jt_query q)
+{
+    struct twice_src *t = ud;
+    struct jt_source_cert junk = {(const uint8_t *)"x", 1, 0, 0};
+
+    t->calls++;
+    assert_int_equal(t->inner.query(t->inner.ud, key, q), 0);
+    /* a second answer, synchronously, with garbage: ignored */
+    if (jt_query_answer(q, &junk, 1) == JT_ERR_JIT_STALE)
+        t->stale++;
+    return 0;
+}
+
+/* A source that keeps the handle and never answers by itself. */
+struct late_src {
+    struct jt_query q;
+    int calls;
+};
+
+static int
+late_query(void *ud, const struct jt_key *key, struct jt_query q)
+{
+    struct late_src *l = ud;
+
+    (void)key;
+    l->q = q;
+    l->calls++;
+    return 0;
+}
+
+/* Start the good server and handshake with it. */
+static void
+good_handshake(struct th_peer *p, struct client *c)
+{
+    char cert[512], key[512], chain[512];
+    const char *args[] = {"-cert", cert,   "-key", key, "-cert_chain",
+                          chain,   "-www", "-msg", NULL};
+
+    th_pki_path(cert, sizeof(cert), "leaf-www.pem");
+    th_pki_path(key, sizeof(key), "leaf-www.key");
+    th_pki_path(chain, sizeof(chain), "inter-p256.pem");
+    assert_int_equal(th_s_server_start(p, args), 0);
+    assert_int_equal(client_run(c, "www.jt.test", p->port), 0);
+}
+
+static void
+answer_twice_ignored(void **state)
+{
+    struct jt_jit_ctx_opts o = {0};
+    struct twice_src t = {0};
+    struct jt_source src = {"twice", twice_query, NULL, &t};
+    struct th_peer p = {0};
+    struct jt_jit_ctx *ctx;
+    struct jt_jit *j;
+    struct client c;
+    char path[512];
+
+    (void)state;
+    good_handshake(&p, &c);
+    o.loop = c.loop;
+    th_pki_path(path, sizeof(path), "roots-trusted.pem");
+    assert_int_equal(jt_source_certs_create(path, NULL, &t.inner), 0);
+    assert_int_equal(jt_jit_ctx_create(&o, &ctx), 0);
+    assert_int_equal(jt_jit_ctx_add_source(ctx, &src), 0);
+    assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 1, &j), 0);
+    assert_int_equal(jt_jit_verify(j, NULL, NULL), 0);
+    assert_true(t.calls >= 2);
+    assert_int_equal(t.stale, t.calls);
+    assert_int_equal(jt_jit_verify(j, NULL, NULL), JT_ERR_STATE);
+    get_page(&c);
+    jt_jit_destroy(j);
+    jt_jit_ctx_destroy(ctx);
+    t.inner.destroy(t.inner.ud);
+    client_free(&c);
+    th_peer_stop(&p);
+}
+
+static void
+late_answer_after_destroy(void **state)
+{
+    struct jt_jit_ctx_opts o = {0};
+    struct late_src l = {0};
+    struct jt_source src = {"late", late_query, NULL, &l};
+    struct th_peer p = {0};
+    struct jt_jit_ctx *ctx;
+    struct jt_jit *j, *j2;
+    struct jt_query old;
+    struct client c;
+    struct done_state d = {0, 0};
+    uint8_t b[4];
+
+    (void)state;
+    good_handshake(&p, &c);
+    o.loop = c.loop;
+    assert_int_equal(jt_jit_ctx_create(&o, &ctx), 0);
+    assert_int_equal(jt_jit_ctx_add_source(ctx, &src), 0);
+    assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 1, &j), 0);
+    assert_int_equal(jt_jit_verify(j, on_done, &d), JT_ERR_JIT_PENDING);
+    assert_int_equal(l.calls, 1);
+    assert_int_equal(jt_tls_read(c.tls, b, sizeof(b)), JT_ERR_TLS_NOT_VERIFIED);
+    old = l.q;
+    jt_jit_destroy(j); /* the connection's verifier dies */
+    assert_int_equal(jt_query_answer(old, NULL, 0), JT_ERR_JIT_STALE);
+    assert_int_equal(d.calls, 0);
+    /* a new verifier reusing the slot: the old handle stays stale */
+    assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 1, &j2), 0);
+    assert_int_equal(jt_jit_verify(j2, on_done, &d), JT_ERR_JIT_PENDING);
+    assert_int_equal(old.slot, l.q.slot);
+    assert_int_equal(jt_query_answer(old, NULL, 0), JT_ERR_JIT_STALE);
+    assert_int_equal(d.calls, 0);
+    assert_int_equal(jt_tls_is_verified(c.tls), 0);
+    jt_jit_destroy(j2);
+    jt_jit_ctx_destroy(ctx);
+    client_free(&c);
+    th_peer_stop(&p);
+}
+
+/* "No trusted CA" is cached: the next attempt fails at once. */
+static void
+negative_cache(void **state)
+{
+    static const struct jcase k = {"untrusted",
+                                   "leaf-untrusted",
+                                   {"inter-untrusted"},
+                                   "www.jt.test",
+                                   NULL,
+                                   0,
+                                   0,
+                                   NULL};
+    char cert[512], key[512], chain[600];
+    const char *args[] = {"-cert", cert,   "-key", key, "-cert_chain",
+                          chain,   "-www", "-msg", NULL};
+    struct th_peer p = {0};
+    struct client c;
+    struct jt_jit_ctx *ctx;
+    struct jt_jit *j;
+
+    (void)state;
+    th_pki_path(cert, sizeof(cert), "leaf-untrusted.pem");
+    th_pki_path(key, sizeof(key), "leaf-untrusted.key");
+    write_chain(k.chain, chain, sizeof(chain));
+    assert_int_equal(th_s_server_start(&p, args), 0);
+    assert_int_equal(client_run(&c, k.host, p.port), 0);
+    ctx = make_ctx(c.loop, NULL, 0, BLOB_NONE);
+    assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 443, &j), 0);
+    assert_int_equal(jt_jit_verify(j, NULL, NULL), JT_ERR_JIT_NO_TRUSTED_CA);
+    assert_int_equal(jt_jit_queries(j), 0);
+    jt_jit_destroy(j);
+    assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 443, &j), 0);
+    assert_int_equal(jt_jit_verify(j, NULL, NULL), JT_ERR_JIT_NEGATIVE);
+    assert_non_null(strstr(jt_jit_message(j), "negative cache"));
+    jt_jit_destroy(j);
+    /* another port is another key */
+    assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 444, &j), 0);
+    assert_int_equal(jt_jit_verify(j, NULL, NULL), JT_ERR_JIT_NO_TRUSTED_CA);
+    jt_jit_destroy(j);
+    jt_jit_ctx_destroy(ctx);
+    client_free(&c);
+    th_peer_stop(&p);
+}
+
+/* ---- warm path ---- */
+
+/* Counts the queries that reach |inner|. */
+struct count_src {
+    struct jt_source inner;
+    int calls;
+};
+
+static int
+count_query(void *ud, const struct jt_key *key, struct jt_query q)
+{
+    struct count_src *c = ud;
+
+    c->calls++;
+    return c->inner.query(c->inner.ud, key, q);
+}
+
+/* Connect to |p| as www.jt.test and verify (cache port 443 for all). */
+static int
+warm_connect(struct th_peer *p, struct jt_jit_ctx *ctx, int *warm)
+{
+    struct client c;
+    struct jt_jit *j;
+    int rc;
+
+    assert_int_equal(client_run(&c, "www.jt.test", p->port), 0);
+    assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 443, &j), 0);
+    rc = jt_jit_verify(j, NULL, NULL);
+    *warm = jt_jit_warm(j);
+    if (rc == 0)
+        get_page(&c);
+    jt_jit_destroy(j);
+    client_free(&c);
+    return rc;
+}
+
+/* Start s_server with |leaf| and its |inter| (NULL: none). */
+static void
+serve(struct th_peer *p, const char *leaf, const char *inter)
+{
+    char cert[512], key[512], chain[512], name[128];
+    const char *args[] = {"-cert", cert, "-key", key, "-www",
+                          "-msg",  NULL, NULL,   NULL};
+
+    snprintf(name, sizeof(name), "%s.pem", leaf);
+    th_pki_path(cert, sizeof(cert), name);
+    snprintf(name, sizeof(name), "%s.key", leaf);
+    th_pki_path(key, sizeof(key), name);
+    if (inter != NULL) {
+        snprintf(name, sizeof(name), "%s.pem", inter);
+        th_pki_path(chain, sizeof(chain), name);
+        args[6] = "-cert_chain";
+        args[7] = chain;
+    }
+    assert_int_equal(th_s_server_start(p, args), 0);
+}
+
+/*
+ * Cold, then warm (only the cached anchor key is asked), then the host
+ * moves to a chain under another root: the warm attempt fails, the entry
+ * is dropped and one cold attempt succeeds, in the same handshake.
+ */
+static void
+warm_path(void **state)
+{
+    struct count_src cs = {0};
+    struct jt_source src = {"dir", count_query, NULL, &cs};
+    struct jt_jit_ctx_opts o = {0};
+    struct th_peer a = {0}, b = {0};
+    struct jt_jit_ctx *ctx;
+    struct jt_loop *loop;
+    char path[512];
+    int warm, cold_calls;
+
+    (void)state;
+    assert_int_equal(jt_loop_create(NULL, &loop), 0);
+    o.loop = loop;
+    th_pki_path(path, sizeof(path), "roots-trusted.pem");
+    assert_int_equal(jt_source_certs_create(path, NULL, &cs.inner), 0);
+    assert_int_equal(jt_jit_ctx_create(&o, &ctx), 0);
+    assert_int_equal(jt_jit_ctx_add_source(ctx, &src), 0);
+    serve(&a, "leaf-www", "inter-p256");
+    assert_int_equal(warm_connect(&a, ctx, &warm), 0);
+    assert_int_equal(warm, JT_JIT_COLD);
+    cold_calls = cs.calls;
+    assert_true(cold_calls >= 2);
+    cs.calls = 0;
+    assert_int_equal(warm_connect(&a, ctx, &warm), 0);
+    assert_int_equal(warm, JT_JIT_WARM);
+    assert_int_equal(cs.calls, 1);
+    th_peer_stop(&a);
+    /* same name, now a chain under root-noskid (issuer+serial keys) */
+    serve(&b, "leaf-noskid-root", NULL);
+    cs.calls = 0;
+    assert_int_equal(warm_connect(&b, ctx, &warm), 0);
+    assert_int_equal(warm, JT_JIT_WARM_DROPPED);
+    assert_true(cs.calls >= 1);
+    assert_int_equal(th_peer_log_count(&b, "ClientHello"), 1);
+    /* and that is warm now */
+    cs.calls = 0;
+    assert_int_equal(warm_connect(&b, ctx, &warm), 0);
+    assert_int_equal(warm, JT_JIT_WARM);
+    assert_int_equal(cs.calls, 1);
+    th_peer_stop(&b);
+    jt_jit_ctx_destroy(ctx);
+    cs.inner.destroy(cs.inner.ud);
+    jt_loop_destroy(loop);
+}
+
+static void
+one_case(void **state)
+{
+    run_case(*state);
+}
+
+static int
+setup_dir(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/jt-jit-XXXXXX");
+    return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int
+teardown_dir(void **state)
+{
+    char path[128];
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/chain.pem", tmpdir);
+    unlink(path);
+    return rmdir(tmpdir);
+}
+
+int
+main(void)
+{
+    static const struct CMUnitTest extra[] = {
+        cmocka_unit_test(answer_twice_ignored),
+        cmocka_unit_test(late_answer_after_destroy),
+        cmocka_unit_test(negative_cache),
+        cmocka_unit_test(warm_path),
+    };
+    enum { NC = sizeof(cases) / sizeof(cases[0]), NE = 4 };
+    struct CMUnitTest tests[NC + NE];
+
+    for (size_t i = 0; i < NC; i++) {
+        struct CMUnitTest t = {cases[i].what, one_case, NULL, NULL,
+                               (void *)(uintptr_t)&cases[i]};
+
+        tests[i] = t;
+    }
+    for (size_t i = 0; i < NE; i++)
+        tests[NC + i] = extra[i];
+    return _cmocka_run_group_tests("jit", tests,
+                                   sizeof(tests) / sizeof(tests[0]), setup_dir,
+                                   teardown_dir);
+}
