@@ -18,13 +18,13 @@
 #include <string.h>
 
 #include <mbedtls/pem.h>
-#include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
 
 #include "jittrust/blob.h"
 #include "jittrust/der.h"
 #include "jittrust/error.h"
+#include "jittrust/hash.h"
 #include "jittrust/key.h"
 #include "jittrust/trust.h"
 
@@ -35,22 +35,6 @@ struct certs {
     size_t len[MAX_CERTS];
     size_t n;
 };
-
-static int
-sha1_op(void *ud, const uint8_t *p, size_t len, uint8_t out[20])
-{
-    (void)ud;
-    return mbedtls_sha1_ret(p, len, out);
-}
-
-static int
-sha256_op(void *ud, const uint8_t *p, size_t len, uint8_t out[32])
-{
-    (void)ud;
-    return mbedtls_sha256_ret(p, len, out, 0);
-}
-
-static const struct jt_hash_ops hash = {sha1_op, sha256_op, NULL};
 
 static uint8_t *
 read_file(const char *path, size_t *len)
@@ -172,7 +156,7 @@ blob_from_roots(const char *path, size_t *used)
     }
     o.kind = JT_BLOB_FULL;
     o.generation = 1;
-    o.hash = &hash;
+    o.hash = jt_hash_ops_mbedtls();
     rc = jt_blob_write(in, roots.n, &o, NULL, 0, used);
     if (rc == JT_ERR_NOSPC && (out = malloc(*used)) != NULL)
         rc = jt_blob_write(in, roots.n, &o, out, *used, used);
@@ -263,7 +247,7 @@ run(const uint8_t *blob, size_t blob_len, const struct certs *chain)
         return 2;
     }
     to.max_certs = MAX_CERTS;
-    to.hash = &hash;
+    to.hash = jt_hash_ops_mbedtls();
     if (jt_trust_create(&t, &to, NULL) != 0)
         return 2;
     for (size_t i = 0; i < chain->n && rc == 0; i++)

@@ -8,7 +8,6 @@
 #include "jittrust/key.h"
 
 /* SHA-1 / SHA-256 through mbedTLS crypto, for core's key functions. */
-extern const struct jt_hash_ops jti_mbed_hash;
 
 /*
  * jti_cert_key() - the key of type |type| (enum jt_key_type) of CA |c|

@@ -22,6 +22,7 @@
 #include "jit-int.h"
 #include "jittrust/cache.h"
 #include "jittrust/error.h"
+#include "jittrust/hash.h"
 #include "jittrust/trust.h"
 #include "tls-int.h"
 
@@ -190,7 +191,7 @@ jt_jit_create(struct jt_jit_ctx *ctx, struct jt_tls *tls,
     j = jti_calloc(ctx->o.alloc, 1, sizeof(*j));
     if (j == NULL)
         return JT_ERR_NOMEM;
-    to.hash = &jti_mbed_hash;
+    to.hash = jt_hash_ops_mbedtls();
     if (ctx->o.index != NULL) {
         to.index_check = index_check;
         to.index_ud = (void *)(uintptr_t)ctx->o.index;

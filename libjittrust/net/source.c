@@ -13,29 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <mbedtls/sha1.h>
-#include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
 
 #include "alloc-int.h"
 #include "jit-int.h"
 #include "jittrust/error.h"
-
-static int
-sha1_op(void *ud, const uint8_t *p, size_t len, uint8_t out[20])
-{
-    (void)ud;
-    return mbedtls_sha1_ret(p, len, out);
-}
-
-static int
-sha256_op(void *ud, const uint8_t *p, size_t len, uint8_t out[32])
-{
-    (void)ud;
-    return mbedtls_sha256_ret(p, len, out, 0);
-}
-
-const struct jt_hash_ops jti_mbed_hash = {sha1_op, sha256_op, NULL};
+#include "jittrust/hash.h"
 
 /* ---- blob ---- */
 
@@ -87,13 +70,13 @@ jti_cert_key(struct jt_key *k, int type, const struct jt_der_cert *c)
     case JT_KEY_SKID:
         if (jt_key_skid(k, c) == 0)
             return 0;
-        return jt_key_computed(k, c, &jti_mbed_hash);
+        return jt_key_computed(k, c, jt_hash_ops_mbedtls());
     case JT_KEY_COMPUTED:
-        return jt_key_computed(k, c, &jti_mbed_hash);
+        return jt_key_computed(k, c, jt_hash_ops_mbedtls());
     case JT_KEY_ISSUER_SERIAL:
-        return jt_key_issuer_serial(k, c, &jti_mbed_hash);
+        return jt_key_issuer_serial(k, c, jt_hash_ops_mbedtls());
     case JT_KEY_SUBJECT:
-        return jt_key_subject(k, c, &jti_mbed_hash);
+        return jt_key_subject(k, c, jt_hash_ops_mbedtls());
     default:
         return JT_ERR_INVAL;
     }
