@@ -23,11 +23,9 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <mbedtls/sha1.h>
-#include <mbedtls/sha256.h>
-
 #include "jittrust/blob.h"
 #include "jittrust/error.h"
+#include "jittrust/hash.h"
 #include "jittrust/jit.h"
 #include "jittrust/loop.h"
 #include "jittrust/resolve.h"
@@ -267,22 +265,6 @@ on_done(struct jt_jit *j, int err, void *ud)
     d->err = err;
 }
 
-static int
-sha1_op(void *ud, const uint8_t *p, size_t len, uint8_t out[20])
-{
-    (void)ud;
-    return mbedtls_sha1_ret(p, len, out);
-}
-
-static int
-sha256_op(void *ud, const uint8_t *p, size_t len, uint8_t out[32])
-{
-    (void)ud;
-    return mbedtls_sha256_ret(p, len, out, 0);
-}
-
-static const struct jt_hash_ops hash = {sha1_op, sha256_op, NULL};
-
 /* The blob of the current case and its reader; freed after the case. */
 static uint8_t *blob_buf;
 static struct jt_blob blob;
@@ -291,8 +273,10 @@ static struct jt_blob blob;
 static void
 make_blob(int kind, int64_t p256_distrust, const char *only)
 {
-    struct jt_blob_write_opts o = {
-        .kind = kind, .generation = 1, .time = 1, .hash = &hash};
+    struct jt_blob_write_opts o = {.kind = kind,
+                                   .generation = 1,
+                                   .time = 1,
+                                   .hash = jt_hash_ops_mbedtls()};
     struct jt_blob_input in[8];
     char path[512];
     uint8_t **ders, *p256, *pem;
@@ -312,7 +296,9 @@ make_blob(int kind, int64_t p256_distrust, const char *only)
         memset(&in[m], 0, sizeof(in[m]));
         in[m].der = ders[i];
         in[m].len = lens[i];
-        assert_int_equal(sha256_op(NULL, ders[i], lens[i], in[m].sha256), 0);
+        assert_int_equal(
+            jt_hash_ops_mbedtls()->sha256(NULL, ders[i], lens[i], in[m].sha256),
+            0);
         if (lens[i] == p256_len && memcmp(ders[i], p256, p256_len) == 0)
             in[m].distrust_after = p256_distrust;
         m++;
