@@ -33,153 +33,12 @@
 #include "jittrust/source.h"
 #include "jittrust/tls.h"
 #include "harness.h"
+#include "tls-client.h"
 #include "testutil.h"
-
-/* s_server -msg: the hex line of an application data record header */
-#define APPDATA "    17 03 03 "
-
-struct client {
-    struct jt_loop *loop;
-    struct jt_hostmap *map;
-    struct jt_resolver *res;
-    struct jt_connect *conn;
-    struct jt_tls_config *cfg;
-    struct jt_tls *tls;
-    struct jt_fd_pipe pipe;
-    struct jt_host host;
-    uint64_t guard;
-    int rc, done;
-};
-
-static void
-finish(struct client *c, int rc)
-{
-    c->rc = rc;
-    c->done = 1;
-    if (c->pipe.fd >= 0)
-        jt_loop_unwatch(c->loop, c->pipe.fd);
-    if (c->guard != 0)
-        jt_loop_timer_cancel(c->loop, c->guard);
-    c->guard = 0;
-}
-
-static void
-on_fd(struct jt_loop *loop, int fd, unsigned events, void *ud)
-{
-    struct client *c = ud;
-    int rc;
-
-    (void)loop;
-    (void)fd;
-    (void)events;
-    rc = jt_tls_handshake(c->tls);
-    if (rc == JT_ERR_WANT_READ || rc == JT_ERR_WANT_WRITE) {
-        unsigned ev = rc == JT_ERR_WANT_READ ? JT_LOOP_READ : JT_LOOP_WRITE;
-
-        assert_int_equal(jt_loop_watch(c->loop, c->pipe.fd, ev, on_fd, c), 0);
-        return;
-    }
-    finish(c, rc);
-}
-
-static void
-on_connected(struct jt_connect *cn, int err, int fd, void *ud)
-{
-    struct client *c = ud;
-
-    (void)cn;
-    if (err != 0) {
-        finish(c, err);
-        return;
-    }
-    c->pipe.fd = fd;
-    assert_int_equal(
-        jt_tls_create(c->cfg, &c->host, jt_fd_pipe_ops(), &c->pipe, &c->tls),
-        0);
-    on_fd(c->loop, fd, 0, c);
-}
-
-static void
-on_resolved(void *ud, int err, const struct jt_addr *addrs, size_t n)
-{
-    struct client *c = ud;
-
-    if (err != 0) {
-        finish(c, err);
-        return;
-    }
-    assert_int_equal(
-        jt_connect_start(c->loop, addrs, n,
-                         &(struct jt_connect_opts){.cb = on_connected, .ud = c},
-                         &c->conn),
-        0);
-}
-
-static void
-on_guard(struct jt_loop *loop, void *ud)
-{
-    struct client *c = ud;
-
-    (void)loop;
-    c->guard = 0;
-    finish(c, JT_ERR_NET_TIMEOUT);
-}
-
-/* Resolve |host| through the map, connect, handshake (VERIFY_NONE). */
-static int
-client_run(struct client *c, const char *host, int port)
-{
-    struct jt_tls_config_opts co = {.role = JT_TLS_CLIENT};
-    struct jt_resolver_opts ro = {0};
-    char spec[300];
-
-    memset(c, 0, sizeof(*c));
-    c->pipe.fd = -1;
-    assert_int_equal(jt_loop_create(NULL, &c->loop), 0);
-    assert_int_equal(jt_hostmap_create(NULL, 0, &c->map), 0);
-    snprintf(spec, sizeof(spec), "%s:%d:127.0.0.1", host, port);
-    if (strcmp(host, "127.0.0.1") != 0) /* a literal needs no entry */
-        assert_int_equal(jt_hostmap_add(c->map, spec), 0);
-    ro.map = c->map; /* no system resolver */
-    assert_int_equal(jt_resolver_create(c->loop, &ro, &c->res), 0);
-    assert_int_equal(jt_tls_config_create(&co, &c->cfg), 0);
-    assert_int_equal(jt_host_normalise(host, strlen(host), &c->host), 0);
-    assert_int_equal(
-        jt_resolve(c->res, &c->host, (uint16_t)port, on_resolved, c, NULL), 0);
-    assert_int_equal(jt_loop_timer_add(c->loop, 10000, on_guard, c, &c->guard),
-                     0);
-    while (!c->done)
-        assert_int_equal(jt_loop_run_once(c->loop, 1000), 0);
-    return c->rc;
-}
-
-static void
-client_free(struct client *c)
-{
-    jt_tls_destroy(c->tls);
-    if (c->pipe.fd >= 0)
-        close(c->pipe.fd);
-    jt_connect_destroy(c->conn);
-    jt_tls_config_destroy(c->cfg);
-    jt_resolver_destroy(c->res);
-    jt_hostmap_destroy(c->map);
-    jt_loop_destroy(c->loop);
-}
-
-static int
-wait_io(struct client *c, int rc)
-{
-    struct pollfd pfd = {c->pipe.fd, 0, 0};
-
-    if (rc != JT_ERR_WANT_READ && rc != JT_ERR_WANT_WRITE)
-        return 0;
-    pfd.events = rc == JT_ERR_WANT_READ ? POLLIN : POLLOUT;
-    return poll(&pfd, 1, 2000) == 1;
-}
 
 /* GET / over the verified connection; asserts s_server's answer. */
 static void
-get_page(struct client *c)
+get_page(struct th_client *c)
 {
     static const char get[] = "GET / HTTP/1.0\r\n\r\n";
     uint8_t buf[4096];
@@ -187,13 +46,13 @@ get_page(struct client *c)
 
     do
         rc = jt_tls_write(c->tls, (const uint8_t *)get, sizeof(get) - 1);
-    while (wait_io(c, rc));
+    while (th_client_wait_io(c, rc));
     assert_int_equal(rc, (int)sizeof(get) - 1);
     for (int i = 0; i < 500 && got < 16; i++) {
         rc = jt_tls_read(c->tls, buf + got, sizeof(buf) - 1 - (size_t)got);
         if (rc > 0)
             got += rc;
-        else if (!wait_io(c, rc))
+        else if (!th_client_wait_io(c, rc))
             break;
     }
     buf[got] = 0;
@@ -347,7 +206,7 @@ make_ctx(struct jt_loop *loop, const char *trust, unsigned async_ms, int bm)
 
 /* Verify with the loop running until the result is known. */
 static int
-verify(struct client *c, struct jt_jit *j)
+verify(struct th_client *c, struct jt_jit *j)
 {
     struct done_state d = {0, 0};
     int rc = jt_jit_verify(j, on_done, &d);
@@ -365,7 +224,7 @@ verify(struct client *c, struct jt_jit *j)
 
 /* After a refusal: the server logs our alert; no app data reached it. */
 static void
-check_refused(struct th_peer *p, struct client *c)
+check_refused(struct th_peer *p, struct th_client *c)
 {
     uint8_t b[16];
 
@@ -374,7 +233,7 @@ check_refused(struct th_peer *p, struct client *c)
     for (int i = 0; i < 40 && th_peer_log_count(p, "Alert") == 0; i++)
         usleep(50000);
     assert_true(th_peer_log_count(p, "Alert") >= 1);
-    assert_int_equal(th_peer_log_count(p, APPDATA), 0);
+    assert_int_equal(th_peer_log_count(p, TH_APPDATA), 0);
 }
 
 static void
@@ -383,7 +242,7 @@ run_case(const struct jcase *k)
     char cert[512], key[512], chain[600], name[128];
     const char *args[12] = {"-cert", cert, "-key", key, "-www", "-msg"};
     struct th_peer p = {0};
-    struct client c;
+    struct th_client c;
     struct jt_jit_ctx *ctx;
     struct jt_jit *j;
     size_t n = 6;
@@ -399,7 +258,7 @@ run_case(const struct jcase *k)
     }
     args[n] = NULL;
     assert_int_equal(th_s_server_start(&p, args), 0);
-    rc = client_run(&c, k->host, p.port);
+    rc = th_client_run(&c, k->host, p.port, NULL);
     if (rc != 0)
         fail_msg("%s: handshake %d (%s)", k->what, rc, jt_strerror(rc));
     ctx = make_ctx(c.loop, k->trust, k->async_ms, k->blob);
@@ -427,7 +286,7 @@ run_case(const struct jcase *k)
     jt_jit_ctx_destroy(ctx);
     free(blob_buf);
     blob_buf = NULL;
-    client_free(&c);
+    th_client_free(&c);
     th_peer_stop(&p);
 }
 
@@ -708,7 +567,7 @@ late_query(void *ud, const struct jt_key *key, struct jt_query q)
 
 /* Start the good server and handshake with it. */
 static void
-good_handshake(struct th_peer *p, struct client *c)
+good_handshake(struct th_peer *p, struct th_client *c)
 {
     char cert[512], key[512], chain[512];
     const char *args[] = {"-cert", cert,   "-key", key, "-cert_chain",
@@ -718,7 +577,7 @@ good_handshake(struct th_peer *p, struct client *c)
     th_pki_path(key, sizeof(key), "leaf-www.key");
     th_pki_path(chain, sizeof(chain), "inter-p256.pem");
     assert_int_equal(th_s_server_start(p, args), 0);
-    assert_int_equal(client_run(c, "www.jt.test", p->port), 0);
+    assert_int_equal(th_client_run(c, "www.jt.test", p->port, NULL), 0);
 }
 
 static void
@@ -730,7 +589,7 @@ answer_twice_ignored(void **state)
     struct th_peer p = {0};
     struct jt_jit_ctx *ctx;
     struct jt_jit *j;
-    struct client c;
+    struct th_client c;
     char path[512];
 
     (void)state;
@@ -749,7 +608,7 @@ answer_twice_ignored(void **state)
     jt_jit_destroy(j);
     jt_jit_ctx_destroy(ctx);
     t.inner.destroy(t.inner.ud);
-    client_free(&c);
+    th_client_free(&c);
     th_peer_stop(&p);
 }
 
@@ -763,7 +622,7 @@ late_answer_after_destroy(void **state)
     struct jt_jit_ctx *ctx;
     struct jt_jit *j, *j2;
     struct jt_query old;
-    struct client c;
+    struct th_client c;
     struct done_state d = {0, 0};
     uint8_t b[4];
 
@@ -789,7 +648,7 @@ late_answer_after_destroy(void **state)
     assert_int_equal(jt_tls_is_verified(c.tls), 0);
     jt_jit_destroy(j2);
     jt_jit_ctx_destroy(ctx);
-    client_free(&c);
+    th_client_free(&c);
     th_peer_stop(&p);
 }
 
@@ -809,7 +668,7 @@ negative_cache(void **state)
     const char *args[] = {"-cert", cert,   "-key", key, "-cert_chain",
                           chain,   "-www", "-msg", NULL};
     struct th_peer p = {0};
-    struct client c;
+    struct th_client c;
     struct jt_jit_ctx *ctx;
     struct jt_jit *j;
 
@@ -818,7 +677,7 @@ negative_cache(void **state)
     th_pki_path(key, sizeof(key), "leaf-untrusted.key");
     write_chain(k.chain, chain, sizeof(chain));
     assert_int_equal(th_s_server_start(&p, args), 0);
-    assert_int_equal(client_run(&c, k.host, p.port), 0);
+    assert_int_equal(th_client_run(&c, k.host, p.port, NULL), 0);
     ctx = make_ctx(c.loop, NULL, 0, BLOB_NONE);
     assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 443, &j), 0);
     assert_int_equal(jt_jit_verify(j, NULL, NULL), JT_ERR_JIT_NO_TRUSTED_CA);
@@ -833,7 +692,7 @@ negative_cache(void **state)
     assert_int_equal(jt_jit_verify(j, NULL, NULL), JT_ERR_JIT_NO_TRUSTED_CA);
     jt_jit_destroy(j);
     jt_jit_ctx_destroy(ctx);
-    client_free(&c);
+    th_client_free(&c);
     th_peer_stop(&p);
 }
 
@@ -858,18 +717,18 @@ count_query(void *ud, const struct jt_key *key, struct jt_query q)
 static int
 warm_connect(struct th_peer *p, struct jt_jit_ctx *ctx, int *warm)
 {
-    struct client c;
+    struct th_client c;
     struct jt_jit *j;
     int rc;
 
-    assert_int_equal(client_run(&c, "www.jt.test", p->port), 0);
+    assert_int_equal(th_client_run(&c, "www.jt.test", p->port, NULL), 0);
     assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 443, &j), 0);
     rc = jt_jit_verify(j, NULL, NULL);
     *warm = jt_jit_warm(j);
     if (rc == 0)
         get_page(&c);
     jt_jit_destroy(j);
-    client_free(&c);
+    th_client_free(&c);
     return rc;
 }
 
