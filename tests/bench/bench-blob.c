@@ -20,30 +20,14 @@
 #include <time.h>
 
 #include <cmocka.h>
-#include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
 
 #include "jittrust/blob.h"
 #include "jittrust/error.h"
+#include "jittrust/hash.h"
 #include "jittrust/key.h"
 
 #include "testutil.h"
-
-static int
-h_sha1(void *ud, const uint8_t *p, size_t len, uint8_t out[20])
-{
-    (void)ud;
-    return mbedtls_sha1_ret(p, len, out);
-}
-
-static int
-h_sha256(void *ud, const uint8_t *p, size_t len, uint8_t out[32])
-{
-    (void)ud;
-    return mbedtls_sha256_ret(p, len, out, 0);
-}
-
-static const struct jt_hash_ops hash = {h_sha1, h_sha256, NULL};
 
 static double
 now_ns(void)
@@ -104,7 +88,8 @@ load_mozilla(struct jt_blob_input **out)
 static uint8_t *
 write_blob(const struct jt_blob_input *in, size_t n, int kind, size_t *len)
 {
-    struct jt_blob_write_opts o = {kind, 1, 0, "bench", &hash, 0, NULL};
+    struct jt_blob_write_opts o = {kind, 1,   0, "bench", jt_hash_ops_mbedtls(),
+                                   0,    NULL};
     size_t need = 0;
     uint8_t *out;
 

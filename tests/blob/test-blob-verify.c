@@ -25,31 +25,15 @@
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/pk.h>
-#include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
 
 #include "jittrust/blob-verify.h"
 #include "jittrust/blob.h"
 #include "jittrust/error.h"
+#include "jittrust/hash.h"
 
 #include "failalloc.h"
 #include "testutil.h"
-
-static int
-h_sha1(void *ud, const uint8_t *p, size_t len, uint8_t out[20])
-{
-    (void)ud;
-    return mbedtls_sha1_ret(p, len, out);
-}
-
-static int
-h_sha256(void *ud, const uint8_t *p, size_t len, uint8_t out[32])
-{
-    (void)ud;
-    return mbedtls_sha256_ret(p, len, out, 0);
-}
-
-static const struct jt_hash_ops hash = {h_sha1, h_sha256, NULL};
 
 /* A private key of the test PKI and its SPKI DER. */
 struct key {
@@ -86,8 +70,9 @@ make_blob(uint64_t gen, unsigned flags, size_t *len, const char *file)
     uint8_t *pem, **ders, *out;
     size_t plen, *lens, n, need = 0;
     struct jt_blob_input in[8];
-    struct jt_blob_write_opts o = {JT_BLOB_FULL, gen,   1700000000u, "test",
-                                   &hash,        flags, NULL};
+    struct jt_blob_write_opts o = {
+        JT_BLOB_FULL,          gen,   1700000000u, "test",
+        jt_hash_ops_mbedtls(), flags, NULL};
 
     pem = th_read_file(th_pki_path(path, sizeof(path), file), &plen);
     assert_non_null(pem);

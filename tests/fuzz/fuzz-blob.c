@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <mbedtls/sha1.h>
 #include <mbedtls/sha256.h>
 
 #include "jittrust/blob.h"
 #include "jittrust/der.h"
 #include "jittrust/error.h"
+#include "jittrust/hash.h"
 #include "jittrust/key.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -37,22 +37,6 @@ die(const char *why)
     fprintf(stderr, "fuzz-blob: %s\n", why);
     abort();
 }
-
-static int
-h_sha1(void *ud, const uint8_t *p, size_t len, uint8_t out[20])
-{
-    (void)ud;
-    return mbedtls_sha1_ret(p, len, out);
-}
-
-static int
-h_sha256(void *ud, const uint8_t *p, size_t len, uint8_t out[32])
-{
-    (void)ud;
-    return mbedtls_sha256_ret(p, len, out, 0);
-}
-
-static const struct jt_hash_ops hash = {h_sha1, h_sha256, NULL};
 
 /* Does a lookup of |k| return entry |want|? Also bounds the iteration. */
 static int
@@ -175,10 +159,11 @@ check_cert(const struct jt_blob *b, const struct jt_blob_input *in)
         die("written DER differs");
     if (jt_der_cert_parse(&c, in->der, in->len) != 0)
         die("certificate parsed once, not twice");
-    if (jt_key_skid(&k[0], &c) != 0 && jt_key_computed(&k[0], &c, &hash) != 0)
+    if (jt_key_skid(&k[0], &c) != 0 &&
+        jt_key_computed(&k[0], &c, jt_hash_ops_mbedtls()) != 0)
         die("no primary key");
-    if (jt_key_issuer_serial(&k[1], &c, &hash) != 0 ||
-        jt_key_subject(&k[2], &c, &hash) != 0)
+    if (jt_key_issuer_serial(&k[1], &c, jt_hash_ops_mbedtls()) != 0 ||
+        jt_key_subject(&k[2], &c, jt_hash_ops_mbedtls()) != 0)
         die("no issuer+serial or subject key");
     for (int j = 0; j < 3; j++)
         if (!finds(b, &k[j], x))
@@ -193,7 +178,8 @@ roundtrip_mode(const uint8_t *data, size_t size)
     size_t n = size > 2 ? split_certs(data + 2, size - 2, in) : 0;
 
     for (int kind = JT_BLOB_FULL; kind <= JT_BLOB_INDEX_ONLY; kind++) {
-        struct jt_blob_write_opts o = {kind, 3, 4, "fuzz", &hash, flags, NULL};
+        struct jt_blob_write_opts o = {
+            kind, 3, 4, "fuzz", jt_hash_ops_mbedtls(), flags, NULL};
         struct jt_blob_open_opts oo = {3, JT_BLOB_OPEN_ALLOW_PENDING};
         struct jt_blob b;
         size_t need = 0, used = 0;
