@@ -1,13 +1,86 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * net: JIT flow internals shared by source.c and jit.c (not installed).
+ * net: JIT flow internals shared by source.c, jit.c (flow, context),
+ * jit-verify.c (post-verification) and jit-caset.c (parsed CA sets).
+ * Not installed.
  */
 #ifndef JITTRUST_NET_JIT_INT_H
 #define JITTRUST_NET_JIT_INT_H
 
-#include "jittrust/key.h"
+#include <mbedtls/x509_crt.h>
 
-/* SHA-1 / SHA-256 through mbedTLS crypto, for core's key functions. */
+#include "jittrust/cache.h"
+#include "jittrust/jit.h"
+#include "jittrust/key.h"
+#include "jittrust/trace.h"
+#include "jittrust/trust.h"
+
+/* Most source metadata records one verification remembers. */
+#define JTI_META_MAX 16u
+
+/* What a source said about an answer cert, found again by its hash. */
+struct jti_meta {
+    uint8_t sha[32];
+    int64_t not_after, distrust_after;
+};
+
+/* A parsed CA set: the anchors of one verification that passed, filed
+ * under the lookup key of the anchor that verified (the lws "JIT vhost").
+ * Reference-counted by the connections using it; freed |grace| ms after
+ * its last user let go, on a flush, or when the context goes. */
+struct jti_caset {
+    struct jt_key key;
+    mbedtls_x509_crt crt;
+    struct jti_meta meta[JT_TRUST_MAX_ANCHORS];
+    size_t nmeta;
+    size_t ncerts;
+    uint32_t refs;
+    uint32_t gen; /* the context generation it was made under */
+    uint64_t idle_since;
+};
+
+struct jti_slot {
+    uint32_t gen;
+    struct jt_jit *owner; /* NULL: free */
+};
+
+struct jt_jit_ctx {
+    struct jt_jit_ctx_opts o;
+    struct jt_source src[JT_JIT_MAX_SOURCES];
+    size_t nsrc;
+    struct jt_cache *hosts, *neg;
+    struct jti_slot slots[JT_JIT_SLOTS];
+    struct jti_caset *sets[JT_JIT_MAX_CASETS];
+    size_t nsets;
+    uint64_t sweep_id; /* the idle-grace timer, when armed */
+    int sweep_armed;
+    uint32_t gen;
+    struct jt_jit_stats stats;
+};
+
+struct jt_jit {
+    struct jt_jit_ctx *ctx;
+    struct jt_tls *tls;
+    struct jt_host host;
+    uint16_t port;
+    struct jt_trust *trust;
+    size_t key, src; /* next query: key index, source index */
+    uint32_t slot;
+    int waiting, in_run, started, result, caset_done;
+    jt_jit_done_fn done;
+    void *ud;
+    struct jti_meta meta[JTI_META_MAX];
+    size_t nmeta, queries, parsed;
+    uint32_t flags;
+    int mbed_err;
+    int warm; /* JT_JIT_COLD, _WARM or _WARM_DROPPED */
+    struct jt_key warm_keys[JT_TRUST_MAX_ANCHORS];
+    size_t nwarm;
+    struct jt_key anchor_key; /* the verifying anchor's key, once passed */
+    struct jti_caset *set;    /* the CA set held, once verified */
+    uint64_t t_start, t_ask;  /* loop clock: verify start, last ask */
+    char msg[JT_JIT_MSG_MAX];
+};
 
 /*
  * jti_cert_key() - the key of type |type| (enum jt_key_type) of CA |c|
@@ -16,5 +89,42 @@
  * error of the jt_key_* function used.
  */
 int jti_cert_key(struct jt_key *k, int type, const struct jt_der_cert *c);
+
+/* jti_jit_trace() - fill the host, port and clock of |ev| and report it
+ * through the context's trace function, if any. */
+void jti_jit_trace(const struct jt_jit *j, struct jt_trace_event *ev);
+
+/*
+ * jti_post_verify() - step 5: every candidate path of |j| against the
+ * parsed anchors |ca| (metadata in j->meta), with the whole checklist.
+ * Returns 0 (passed; j->anchor_key is the verifying anchor's lookup key
+ * and *|top| the anchor) or the most specific JT_ERR_JIT_* failure.
+ */
+int jti_post_verify(struct jt_jit *j, mbedtls_x509_crt *ca,
+                    const mbedtls_x509_crt **top);
+
+/* ---- parsed CA sets (jit-caset.c) ---- */
+
+/* A held set for |key| made under the current generation, or NULL. */
+struct jti_caset *jti_caset_get(struct jt_jit_ctx *c, const struct jt_key *k);
+
+/*
+ * jti_caset_adopt() - file the parsed anchors |*ca| (moved: |*ca| is
+ * re-initialised on success) under |key| with the metadata of |j|, held
+ * once. Returns the set, or NULL (no room: every set is in use, or out
+ * of memory; |*ca| is untouched).
+ */
+struct jti_caset *jti_caset_adopt(struct jt_jit_ctx *c, const struct jt_key *k,
+                                  mbedtls_x509_crt *ca, size_t ncerts,
+                                  const struct jt_jit *j);
+
+/* jti_caset_release() - let go of |s|; idle sets live |grace| ms more. */
+void jti_caset_release(struct jt_jit_ctx *c, struct jti_caset *s);
+
+/* jti_caset_flush() - free idle sets; sets in use go when released. */
+void jti_caset_flush(struct jt_jit_ctx *c);
+
+/* jti_caset_free_all() - free every set (context teardown). */
+void jti_caset_free_all(struct jt_jit_ctx *c);
 
 #endif /* JITTRUST_NET_JIT_INT_H */

@@ -13,79 +13,26 @@
 #include <string.h>
 #include <time.h>
 
-#include <mbedtls/oid.h>
+#include <sys/random.h>
+
 #include <mbedtls/sha256.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
 
 #include "alloc-int.h"
 #include "jit-int.h"
-#include "jittrust/cache.h"
 #include "jittrust/error.h"
+#include "jittrust/trace.h"
 #include "jittrust/hash.h"
-#include "jittrust/trust.h"
 #include "tls-int.h"
 
 #define HOST_TTL_DEFAULT 3600000u
 #define NEG_TTL_MAX 30000u
 #define CACHE_BYTES_DEFAULT 16384u
-#define META_MAX 16u
+#define GRACE_DEFAULT 5000u
+#define CASETS_DEFAULT 4u
 /* one more than the stash cap, so that its error is what we report */
 #define CHAIN_CAP (JT_TRUST_DEFAULT_MAX_CERTS + 1)
-
-struct slot {
-    uint32_t gen;
-    struct jt_jit *owner; /* NULL: free */
-};
-
-struct jt_jit_ctx {
-    struct jt_jit_ctx_opts o;
-    struct jt_source src[JT_JIT_MAX_SOURCES];
-    size_t nsrc;
-    struct jt_cache *hosts, *neg;
-    struct slot slots[JT_JIT_SLOTS];
-};
-
-/* What a source said about an answer cert, found again by its hash. */
-struct meta {
-    uint8_t sha[32];
-    int64_t not_after, distrust_after;
-};
-
-struct jt_jit {
-    struct jt_jit_ctx *ctx;
-    struct jt_tls *tls;
-    struct jt_host host;
-    uint16_t port;
-    struct jt_trust *trust;
-    size_t key, src; /* next query: key index, source index */
-    uint32_t slot;
-    int waiting, in_run, started, result;
-    jt_jit_done_fn done;
-    void *ud;
-    struct meta meta[META_MAX];
-    size_t nmeta, queries;
-    uint32_t flags;
-    int mbed_err;
-    int warm; /* JT_JIT_COLD, _WARM or _WARM_DROPPED */
-    struct jt_key warm_keys[JT_TRUST_MAX_ANCHORS];
-    size_t nwarm;
-    struct jt_key anchor_key; /* the verifying anchor's key, once passed */
-    char msg[JT_JIT_MSG_MAX];
-};
-
-/* Our verification profile: SHA-2, RSA >= 2048, P-256/P-384. */
-static const mbedtls_x509_crt_profile profile = {
-    MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA256) |
-        MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA384) |
-        MBEDTLS_X509_ID_FLAG(MBEDTLS_MD_SHA512),
-    MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_RSA) |
-        MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECDSA) |
-        MBEDTLS_X509_ID_FLAG(MBEDTLS_PK_ECKEY),
-    MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP256R1) |
-        MBEDTLS_X509_ID_FLAG(MBEDTLS_ECP_DP_SECP384R1),
-    2048,
-};
 
 /* ---- context ---- */
 
@@ -113,7 +60,11 @@ make_cache(struct jt_jit_ctx *c, struct jt_cache **out, uint32_t ttl)
     co.max_footprint = c->o.cache_bytes;
     co.max_value = 1024;
     co.max_ttl_ms = ttl;
-    /* seed: deterministic is fine here (a few hosts per device) */
+    /* a random SipHash seed: host names come from the network; without
+     * entropy the cache still works, with a fixed seed */
+    if (getrandom(co.seed, sizeof(co.seed), GRND_NONBLOCK) !=
+        (ssize_t)sizeof(co.seed))
+        memset(co.seed, 0x5a, sizeof(co.seed));
     return jt_cache_create(out, &co, c->o.alloc);
 }
 
@@ -138,6 +89,12 @@ jt_jit_ctx_create(const struct jt_jit_ctx_opts *opts, struct jt_jit_ctx **out)
         c->o.neg_ttl_ms = NEG_TTL_MAX;
     if (c->o.cache_bytes == 0)
         c->o.cache_bytes = CACHE_BYTES_DEFAULT;
+    if (c->o.caset_grace_ms == 0)
+        c->o.caset_grace_ms = GRACE_DEFAULT;
+    if (c->o.caset_max == 0)
+        c->o.caset_max = CASETS_DEFAULT;
+    if (c->o.caset_max > JT_JIT_MAX_CASETS)
+        c->o.caset_max = JT_JIT_MAX_CASETS;
     rc = make_cache(c, &c->hosts, c->o.host_ttl_ms);
     if (rc == 0)
         rc = make_cache(c, &c->neg, c->o.neg_ttl_ms);
@@ -157,6 +114,7 @@ jt_jit_ctx_destroy(struct jt_jit_ctx *c)
     for (size_t i = 0; i < c->nsrc; i++)
         if (c->src[i].destroy != NULL)
             c->src[i].destroy(c->src[i].ud);
+    jti_caset_free_all(c);
     jt_cache_destroy(c->hosts);
     jt_cache_destroy(c->neg);
     jti_free(c->o.alloc, c);
@@ -170,7 +128,52 @@ jt_jit_ctx_add_source(struct jt_jit_ctx *c, const struct jt_source *src)
     if (c->nsrc == JT_JIT_MAX_SOURCES)
         return JT_ERR_NOSPC;
     c->src[c->nsrc++] = *src;
+    return c->nsrc > 1 ? jt_jit_ctx_flush(c) : 0;
+}
+
+int
+jt_jit_ctx_flush(struct jt_jit_ctx *c)
+{
+    int rc;
+
+    if (c == NULL)
+        return JT_ERR_INVAL;
+    if (c->gen == UINT32_MAX)
+        return JT_ERR_OVERFLOW;
+    rc = jt_cache_bump_generation(c->hosts, NULL);
+    if (rc == 0)
+        rc = jt_cache_bump_generation(c->neg, NULL);
+    if (rc != 0)
+        return rc;
+    c->gen++;
+    jti_caset_flush(c);
     return 0;
+}
+
+int
+jt_jit_ctx_stats(const struct jt_jit_ctx *c, struct jt_jit_stats *out)
+{
+    if (c == NULL || out == NULL)
+        return JT_ERR_INVAL;
+    *out = c->stats;
+    out->casets = c->nsets;
+    out->casets_idle = 0;
+    for (size_t i = 0; i < c->nsets; i++)
+        if (c->sets[i]->refs == 0)
+            out->casets_idle++;
+    out->generation = c->gen;
+    return 0;
+}
+
+void
+jti_jit_trace(const struct jt_jit *j, struct jt_trace_event *ev)
+{
+    if (j->ctx->o.trace == NULL)
+        return;
+    ev->host = j->host.name;
+    ev->port = j->port;
+    ev->at_ms = jt_loop_now(j->ctx->o.loop);
+    j->ctx->o.trace(ev, j->ctx->o.trace_ud);
 }
 
 /* ---- connections ---- */
@@ -214,7 +217,7 @@ jt_jit_create(struct jt_jit_ctx *ctx, struct jt_tls *tls,
 static void
 release_slot(struct jt_jit *j)
 {
-    struct slot *s;
+    struct jti_slot *s;
 
     if (!j->waiting)
         return;
@@ -230,6 +233,8 @@ jt_jit_destroy(struct jt_jit *j)
     if (j == NULL)
         return;
     release_slot(j);
+    if (j->set != NULL)
+        jti_caset_release(j->ctx, j->set);
     jt_trust_destroy(j->trust);
     jti_free(j->ctx->o.alloc, j);
 }
@@ -278,9 +283,9 @@ jt_jit_queries(const struct jt_jit *j)
 static void
 note_meta(struct jt_jit *j, const struct jt_source_cert *c)
 {
-    struct meta *m;
+    struct jti_meta *m;
 
-    if (j->nmeta == META_MAX || c->der == NULL)
+    if (j->nmeta == JTI_META_MAX || c->der == NULL)
         return;
     m = &j->meta[j->nmeta];
     if (mbedtls_sha256_ret(c->der, c->len, m->sha, 0) != 0)
@@ -288,6 +293,21 @@ note_meta(struct jt_jit *j, const struct jt_source_cert *c)
     m->not_after = c->not_after;
     m->distrust_after = c->distrust_after;
     j->nmeta++;
+}
+
+/* Trace an answer of |given| certs, |kept| of them accepted. */
+static void
+trace_answer(struct jt_jit *j, size_t given, size_t kept)
+{
+    struct jt_trace_event ev = {0};
+
+    ev.type = JT_TRACE_ANSWER;
+    ev.key = jt_trust_key(j->trust, j->key);
+    ev.source = j->ctx->src[j->src].name;
+    ev.count = given;
+    ev.accepted = kept;
+    ev.ms = (uint32_t)(jt_loop_now(j->ctx->o.loop) - j->t_ask);
+    jti_jit_trace(j, &ev);
 }
 
 /* An answer for the current key from the current source. */
@@ -300,6 +320,7 @@ on_answer(struct jt_jit *j, const struct jt_source_cert *certs, size_t n)
     if (n > JT_SOURCE_MAX_ANSWER)
         n = JT_SOURCE_MAX_ANSWER;
     if (n == 0 && j->src + 1 < j->ctx->nsrc) {
+        trace_answer(j, 0, 0);
         j->src++; /* nothing here: ask the next source */
         return;
     }
@@ -313,6 +334,7 @@ on_answer(struct jt_jit *j, const struct jt_source_cert *certs, size_t n)
         j->result = JT_ERR_NOMEM;
     else if (rc > 0)
         j->queries++;
+    trace_answer(j, n, rc > 0 ? (size_t)rc : 0);
     j->key++;
     j->src = 0;
 }
@@ -323,7 +345,7 @@ static void finish(struct jt_jit *j, int rc);
 int
 jt_query_answer(struct jt_query q, const struct jt_source_cert *certs, size_t n)
 {
-    struct slot *s;
+    struct jti_slot *s;
     struct jt_jit *j;
     int rc;
 
@@ -352,6 +374,7 @@ ask(struct jt_jit *j)
     struct jt_jit_ctx *c = j->ctx;
     const struct jt_source *src = &c->src[j->src];
     struct jt_query q = {c, 0, 0};
+    struct jt_trace_event ev = {0};
     uint32_t i;
     int rc;
 
@@ -364,6 +387,12 @@ ask(struct jt_jit *j)
     q.gen = c->slots[i].gen;
     j->slot = i;
     j->waiting = 1;
+    ev.type = JT_TRACE_ASK;
+    ev.key = jt_trust_key(j->trust, j->key);
+    ev.source = src->name;
+    jti_jit_trace(j, &ev);
+    c->stats.queries++;
+    j->t_ask = jt_loop_now(c->o.loop);
     rc = src->query(src->ud, jt_trust_key(j->trust, j->key), q);
     if (rc < 0 && j->waiting && j->slot == i) {
         release_slot(j); /* failed without answering: an empty answer */
@@ -409,230 +438,6 @@ msg_no_ca(struct jt_jit *j)
              hex, names[0] ? names : "no source");
 }
 
-/* ---- post-verification ---- */
-
-/* The topmost certificate mbedTLS put in the verified chain: the anchor. */
-struct vtop {
-    const mbedtls_x509_crt *crt;
-    int depth;
-};
-
-static int
-vrfy_cb(void *ud, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
-{
-    struct vtop *v = ud;
-
-    (void)flags;
-    if (depth >= v->depth) {
-        v->depth = depth;
-        v->crt = crt;
-    }
-    return 0;
-}
-
-/* 1 when the leaf has an iPAddress SAN equal to the host's address. */
-static int
-ip_san_match(const struct jt_host *h, const struct jt_der_cert *leaf)
-{
-    size_t alen = h->kind == JT_HOST_IPV4 ? 4 : 16;
-    struct jt_der_iter it = {0};
-    enum jt_der_gn kind;
-    struct jt_span v;
-
-    while (jt_der_san_next(leaf, &it, &kind, &v) == 1)
-        if (kind == JT_DER_GN_IP && v.len == alen &&
-            memcmp(v.p, h->addr, alen) == 0)
-            return 1;
-    return 0;
-}
-
-/* Map mbedTLS verify flags to our code (0 when acceptable). */
-static int
-map_flags(const struct jt_jit *j, const struct jt_der_cert *leaf,
-          uint32_t flags)
-{
-    if (jt_host_is_ip(&j->host)) {
-        if ((flags & ~(uint32_t)MBEDTLS_X509_BADCERT_CN_MISMATCH) == 0)
-            return ip_san_match(&j->host, leaf) ? 0 : JT_ERR_JIT_NAME_MISMATCH;
-    }
-    if (flags == 0)
-        return 0;
-    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
-        return JT_ERR_JIT_NOT_TRUSTED;
-    if (flags & MBEDTLS_X509_BADCERT_FUTURE)
-        return JT_ERR_JIT_NOT_YET_VALID;
-    if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
-        return JT_ERR_JIT_EXPIRED;
-    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
-        return JT_ERR_JIT_NAME_MISMATCH;
-    return JT_ERR_JIT_VERIFY;
-}
-
-/* Leaf key: EC on P-256/P-384, or RSA >= 2048 bits. */
-static int
-leaf_key_ok(const mbedtls_x509_crt *leaf)
-{
-    mbedtls_pk_type_t t = mbedtls_pk_get_type(&leaf->pk);
-
-    if (t == MBEDTLS_PK_RSA)
-        return mbedtls_pk_get_bitlen(&leaf->pk) >= 2048;
-    if (t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECDSA) {
-        mbedtls_ecp_group_id g = mbedtls_pk_ec(leaf->pk)->grp.id;
-
-        return g == MBEDTLS_ECP_DP_SECP256R1 || g == MBEDTLS_ECP_DP_SECP384R1;
-    }
-    return 0;
-}
-
-/* 1 when the leaf's EKU names serverAuth itself (anyExtendedKeyUsage is
- * not enough for a server certificate). */
-static int
-leaf_server_auth(const mbedtls_x509_crt *leaf)
-{
-    static const char sa[] = MBEDTLS_OID_SERVER_AUTH;
-
-    for (const mbedtls_x509_sequence *e = &leaf->ext_key_usage; e != NULL;
-         e = e->next)
-        if (e->buf.p != NULL && e->buf.len == sizeof(sa) - 1 &&
-            memcmp(e->buf.p, sa, sizeof(sa) - 1) == 0)
-            return 1;
-    return 0;
-}
-
-/* Checklist on a path mbedTLS verified: SAN, KU, EKU, leaf key. */
-static int
-check_usage(const struct jt_der_cert *leaf, const mbedtls_x509_crt *chain)
-{
-    static const char sa[] = MBEDTLS_OID_SERVER_AUTH;
-
-    if (!(leaf->flags & JT_DER_HAS_SAN))
-        return JT_ERR_JIT_NO_SAN;
-    if ((leaf->flags & JT_DER_HAS_KU) &&
-        !(leaf->key_usage & JT_DER_KU_DIGITAL_SIGNATURE))
-        return JT_ERR_JIT_KEY_USAGE;
-    if (!(leaf->flags & JT_DER_HAS_EKU) || !leaf_server_auth(chain))
-        return JT_ERR_JIT_EKU;
-    for (const mbedtls_x509_crt *c = chain->next; c != NULL; c = c->next)
-        if (mbedtls_x509_crt_check_extended_key_usage(c, sa, sizeof(sa) - 1) !=
-            0)
-            return JT_ERR_JIT_EKU;
-    if (!leaf_key_ok(chain))
-        return JT_ERR_JIT_LEAF_KEY;
-    return 0;
-}
-
-/* The anchor mbedTLS chose: within its not-after; no distrust-after
- * before the leaf's notBefore. */
-static int
-check_anchor(const struct jt_jit *j, const struct jt_der_cert *leaf,
-             const mbedtls_x509_crt *anchor)
-{
-    struct jt_der_cert d;
-    uint8_t sha[32];
-    int64_t not_after, now = (int64_t)time(NULL);
-
-    if (anchor == NULL ||
-        jt_der_cert_parse(&d, anchor->raw.p, anchor->raw.len) != 0 ||
-        mbedtls_sha256_ret(anchor->raw.p, anchor->raw.len, sha, 0) != 0)
-        return JT_ERR_JIT_NOT_TRUSTED;
-    not_after = d.not_after;
-    for (size_t i = 0; i < j->nmeta; i++) {
-        const struct meta *m = &j->meta[i];
-
-        if (memcmp(m->sha, sha, 32) != 0)
-            continue;
-        if (m->not_after != 0 && m->not_after < not_after)
-            not_after = m->not_after;
-        if (m->distrust_after != 0 && leaf->not_before > m->distrust_after)
-            return JT_ERR_JIT_DISTRUSTED;
-    }
-    return now > not_after ? JT_ERR_JIT_ANCHOR_EXPIRED : 0;
-}
-
-/* 1 when |leaf| is byte-identical to the peer's cert 0 (the cert whose
- * key signed the key exchange). */
-static int
-is_peer_leaf(const struct jt_jit *j, const struct jt_der_cert *leaf)
-{
-    struct jt_span first;
-    size_t n;
-    int rc = jt_tls_peer_chain(j->tls, &first, 1, &n);
-
-    return (rc == 0 || rc == JT_ERR_NOSPC) && leaf != NULL &&
-           first.len == leaf->raw.len &&
-           memcmp(first.p, leaf->raw.p, first.len) == 0;
-}
-
-/* Keep the first lookup key the anchor that verified answers to. */
-static void
-note_anchor_key(struct jt_jit *j, const mbedtls_x509_crt *anchor)
-{
-    struct jt_der_cert d;
-
-    memset(&j->anchor_key, 0, sizeof(j->anchor_key));
-    if (jt_der_cert_parse(&d, anchor->raw.p, anchor->raw.len) != 0)
-        return;
-    for (size_t i = 0; i < jt_trust_key_count(j->trust); i++) {
-        const struct jt_key *k = jt_trust_key(j->trust, i);
-        struct jt_key mine;
-
-        if (jti_cert_key(&mine, k->type, &d) == 0 &&
-            jt_key_cmp(&mine, k) == 0) {
-            j->anchor_key = *k;
-            return;
-        }
-    }
-}
-
-/* Verify candidate path |p| against |ca|; 0 when it passes everything. */
-static int
-try_path(struct jt_jit *j, size_t p, mbedtls_x509_crt *ca)
-{
-    const struct jt_der_cert *leaf = jt_trust_cert(j->trust, 0);
-    struct vtop top = {NULL, -1};
-    mbedtls_x509_crt chain;
-    const size_t *idx;
-    size_t len;
-    uint32_t flags = 0;
-    int rc = jt_trust_path(j->trust, p, &idx, &len);
-
-    if (rc != 0 || len == 0 || idx[0] != 0 || !is_peer_leaf(j, leaf))
-        return JT_ERR_JIT_NOT_TRUSTED; /* every path starts at cert 0 */
-    mbedtls_x509_crt_init(&chain);
-    for (size_t i = 0; i < len && rc == 0; i++) {
-        const struct jt_der_cert *c = jt_trust_cert(j->trust, idx[i]);
-        int ret = mbedtls_x509_crt_parse_der(&chain, c->raw.p, c->raw.len);
-
-        if (ret != 0) {
-            j->mbed_err = ret;
-            rc = JT_ERR_JIT_PARSE;
-        }
-    }
-    if (rc == 0) {
-        (void)mbedtls_x509_crt_verify_with_profile(
-            &chain, ca, NULL, &profile, j->host.name, &flags, vrfy_cb, &top);
-        j->flags = flags;
-        rc = map_flags(j, leaf, flags);
-    }
-    if (rc == 0)
-        rc = check_usage(leaf, &chain);
-    if (rc == 0)
-        rc = check_anchor(j, leaf, top.crt);
-    if (rc == 0)
-        note_anchor_key(j, top.crt);
-    mbedtls_x509_crt_free(&chain);
-    return rc;
-}
-
-/* Prefer a specific failure over "does not chain" across paths. */
-static int
-worse(int best, int rc)
-{
-    if (best == 0 || best == JT_ERR_JIT_NOT_TRUSTED)
-        return rc;
-    return best;
-}
-
 /* Cache host -> the key of the anchor that verified (best effort). */
 static void
 remember(struct jt_jit *j)
@@ -658,11 +463,12 @@ warm_lookup(struct jt_jit *j)
     struct jt_cache_key ck = {j->host.name, j->host.len, j->port,
                               j->ctx->o.policy};
     uint8_t val[JT_TRUST_MAX_ANCHORS * (2 + JT_KEY_MAX)];
+    struct jt_trace_event ev = {0};
     size_t used = 0, off = 0;
 
     if (jt_cache_get(j->ctx->hosts, &ck, jt_loop_now(j->ctx->o.loop), val,
                      sizeof(val), &used) != 0)
-        return;
+        used = 0;
     while (off + 2 <= used && j->nwarm < JT_TRUST_MAX_ANCHORS) {
         struct jt_key *k = &j->warm_keys[j->nwarm];
 
@@ -677,6 +483,14 @@ warm_lookup(struct jt_jit *j)
     }
     if (j->nwarm > 0)
         j->warm = JT_JIT_WARM;
+    if (j->nwarm > 0)
+        j->ctx->stats.warm++;
+    else
+        j->ctx->stats.cold++;
+    ev.type = JT_TRACE_HOST_CACHE;
+    ev.rc = j->nwarm > 0 ? 0 : JT_ERR_NOT_FOUND;
+    ev.key = j->nwarm > 0 ? &j->warm_keys[0] : NULL;
+    jti_jit_trace(j, &ev);
 }
 
 /* Warm: 1 when key |i| is not one of the cached anchor keys. */
@@ -691,38 +505,6 @@ warm_skip(const struct jt_jit *j, size_t i)
         if (jt_key_cmp(k, &j->warm_keys[w]) == 0)
             return 0;
     return 1;
-}
-
-/* Step 5: every candidate path against the anchors the sources gave. */
-static int
-post_verify(struct jt_jit *j)
-{
-    struct jt_span anchors[JT_TRUST_MAX_ANCHORS];
-    mbedtls_x509_crt ca;
-    int n = jt_trust_anchors(j->trust, anchors, JT_TRUST_MAX_ANCHORS);
-    int rc = JT_ERR_JIT_NOT_TRUSTED, usable = 0;
-
-    if (n <= 0) {
-        msg_no_ca(j);
-        return JT_ERR_JIT_NO_TRUSTED_CA;
-    }
-    mbedtls_x509_crt_init(&ca);
-    for (int i = 0; i < n; i++)
-        if (mbedtls_x509_crt_parse_der(&ca, anchors[i].p, anchors[i].len) == 0)
-            usable++;
-    for (size_t p = 0; usable > 0 && p < jt_trust_path_count(j->trust); p++) {
-        int r = try_path(j, p, &ca);
-
-        if (r == 0) {
-            rc = 0;
-            break;
-        }
-        rc = worse(rc, r);
-    }
-    mbedtls_x509_crt_free(&ca);
-    if (rc == 0)
-        remember(j);
-    return rc;
 }
 
 /* Ask every key through the sources (warm: only the cached keys).
@@ -773,18 +555,88 @@ go_cold(struct jt_jit *j)
     return load_chain(j);
 }
 
-/* Lookups, then post-verification; a failed warm attempt goes cold. */
+/* Step 5 on the anchors the sources gave: parse them (counted), verify,
+ * and on success keep them as the CA set of the verifying anchor's key. */
+static int
+verify_found(struct jt_jit *j)
+{
+    struct jt_span anchors[JT_TRUST_MAX_ANCHORS];
+    const mbedtls_x509_crt *top;
+    mbedtls_x509_crt ca;
+    int n = jt_trust_anchors(j->trust, anchors, JT_TRUST_MAX_ANCHORS);
+    size_t usable = 0;
+    int rc;
+
+    if (n <= 0) {
+        msg_no_ca(j);
+        return JT_ERR_JIT_NO_TRUSTED_CA;
+    }
+    mbedtls_x509_crt_init(&ca);
+    for (int i = 0; i < n; i++) {
+        j->parsed++;
+        j->ctx->stats.ca_parsed++;
+        if (mbedtls_x509_crt_parse_der(&ca, anchors[i].p, anchors[i].len) == 0)
+            usable++;
+    }
+    rc = usable > 0 ? jti_post_verify(j, &ca, &top) : JT_ERR_JIT_NOT_TRUSTED;
+    if (rc == 0) {
+        remember(j);
+        j->set = jti_caset_adopt(j->ctx, &j->anchor_key, &ca, usable, j);
+    }
+    mbedtls_x509_crt_free(&ca);
+    return rc;
+}
+
+/* Warm: verify against the CA set kept for a cached key. Returns 0,
+ * JT_ERR_NOT_FOUND (no set: ask the sources) or the failure. */
+static int
+verify_caset(struct jt_jit *j)
+{
+    for (size_t w = 0; w < j->nwarm; w++) {
+        struct jti_caset *s = jti_caset_get(j->ctx, &j->warm_keys[w]);
+        struct jt_trace_event ev = {0};
+        const mbedtls_x509_crt *top;
+        int rc;
+
+        ev.type = JT_TRACE_CASET;
+        ev.key = &j->warm_keys[w];
+        ev.rc = s != NULL ? 0 : JT_ERR_NOT_FOUND;
+        jti_jit_trace(j, &ev);
+        if (s == NULL)
+            continue;
+        memcpy(j->meta, s->meta, s->nmeta * sizeof(s->meta[0]));
+        j->nmeta = s->nmeta;
+        rc = jti_post_verify(j, &s->crt, &top);
+        if (rc == 0) {
+            j->set = s;
+            return 0;
+        }
+        jti_caset_release(j->ctx, s);
+        return rc;
+    }
+    return JT_ERR_NOT_FOUND;
+}
+
+/* Warm: the CA set, else lookups; then post-verification. A failed warm
+ * attempt goes cold, once. */
 static int
 run(struct jt_jit *j)
 {
     int rc;
 
     for (;;) {
-        rc = lookups(j);
-        if (rc == JT_ERR_JIT_PENDING)
-            return rc;
-        if (rc == 0)
-            rc = post_verify(j);
+        rc = JT_ERR_NOT_FOUND;
+        if (j->warm == JT_JIT_WARM && !j->caset_done) {
+            j->caset_done = 1;
+            rc = verify_caset(j);
+        }
+        if (rc == JT_ERR_NOT_FOUND) {
+            rc = lookups(j);
+            if (rc == JT_ERR_JIT_PENDING)
+                return rc;
+            if (rc == 0)
+                rc = verify_found(j);
+        }
         if (rc == 0 || j->warm != JT_JIT_WARM)
             break;
         rc = go_cold(j);
@@ -824,20 +676,30 @@ finish(struct jt_jit *j, int rc)
 {
     struct jt_cache_key ck = {j->host.name, j->host.len, j->port,
                               j->ctx->o.policy};
+    struct jt_trace_event ev = {0};
 
     j->result = rc;
     if (rc == 0) {
         jti_tls_mark_verified(j->tls);
         snprintf(j->msg, sizeof(j->msg), "verified %s", j->host.name);
-        return;
+        j->ctx->stats.verified++;
+    } else {
+        if (j->msg[0] == 0)
+            snprintf(j->msg, sizeof(j->msg), "%s: %s", j->host.name,
+                     jt_strerror(rc));
+        (void)jti_tls_reject(j->tls, rc, alert_for(rc));
+        if (rc == JT_ERR_JIT_NO_TRUSTED_CA)
+            (void)jt_cache_put(j->ctx->neg, &ck, "", 0, j->ctx->o.neg_ttl_ms,
+                               jt_loop_now(j->ctx->o.loop));
+        j->ctx->stats.failed++;
     }
-    if (j->msg[0] == 0)
-        snprintf(j->msg, sizeof(j->msg), "%s: %s", j->host.name,
-                 jt_strerror(rc));
-    (void)jti_tls_reject(j->tls, rc, alert_for(rc));
-    if (rc == JT_ERR_JIT_NO_TRUSTED_CA)
-        (void)jt_cache_put(j->ctx->neg, &ck, "", 0, j->ctx->o.neg_ttl_ms,
-                           jt_loop_now(j->ctx->o.loop));
+    ev.type = JT_TRACE_RESULT;
+    ev.rc = rc;
+    ev.text = j->msg;
+    ev.index = j->warm;
+    ev.count = j->parsed;
+    ev.ms = (uint32_t)(jt_loop_now(j->ctx->o.loop) - j->t_start);
+    jti_jit_trace(j, &ev);
 }
 
 /* Stash the peer chain and build the paths and keys. */
@@ -872,16 +734,44 @@ load_chain(struct jt_jit *j)
     return rc;
 }
 
+/* Trace each certificate the peer sent, with its SKID and AKID. */
+static void
+trace_chain(const struct jt_jit *j)
+{
+    if (j->ctx->o.trace == NULL)
+        return;
+    for (size_t i = 0; i < jt_trust_cert_count(j->trust); i++) {
+        const struct jt_der_cert *c = jt_trust_cert(j->trust, i);
+        struct jt_trace_event ev = {0};
+        struct jt_key skid, akid;
+
+        ev.type = JT_TRACE_CERT;
+        ev.index = (int)i;
+        ev.flags = (c->flags & JT_DER_IS_CA) != 0;
+        if ((c->flags & JT_DER_HAS_SKID) && jt_key_skid(&skid, c) == 0)
+            ev.key = &skid;
+        if (jt_key_akid(&akid, c) == 0)
+            ev.key2 = &akid;
+        jti_jit_trace(j, &ev);
+    }
+}
+
 /* 1 when a recent "no trusted CA" for this host is cached. */
 static int
 negative_hit(struct jt_jit *j)
 {
     struct jt_cache_key ck = {j->host.name, j->host.len, j->port,
                               j->ctx->o.policy};
+    struct jt_trace_event ev = {0};
     size_t used;
 
-    return jt_cache_get(j->ctx->neg, &ck, jt_loop_now(j->ctx->o.loop), NULL, 0,
-                        &used) == 0;
+    if (jt_cache_get(j->ctx->neg, &ck, jt_loop_now(j->ctx->o.loop), NULL, 0,
+                     &used) != 0)
+        return 0;
+    ev.type = JT_TRACE_HOST_CACHE;
+    ev.rc = JT_ERR_JIT_NEGATIVE;
+    jti_jit_trace(j, &ev);
+    return 1;
 }
 
 int
@@ -894,6 +784,7 @@ jt_jit_verify(struct jt_jit *j, jt_jit_done_fn done, void *ud)
     if (j->started)
         return JT_ERR_STATE;
     j->started = 1;
+    j->t_start = jt_loop_now(j->ctx->o.loop);
     j->done = done;
     j->ud = ud;
     if (negative_hit(j)) {
@@ -904,6 +795,7 @@ jt_jit_verify(struct jt_jit *j, jt_jit_done_fn done, void *ud)
         return JT_ERR_JIT_NEGATIVE;
     }
     rc = load_chain(j);
+    trace_chain(j);
     if (rc != 0) {
         finish(j, rc);
         return rc;

@@ -32,32 +32,11 @@
 #include "jittrust/sock.h"
 #include "jittrust/source.h"
 #include "jittrust/tls.h"
+#include "jittrust/trace.h"
 #include "harness.h"
+#include "jit-test-util.h"
 #include "tls-client.h"
 #include "testutil.h"
-
-/* GET / over the verified connection; asserts s_server's answer. */
-static void
-get_page(struct th_client *c)
-{
-    static const char get[] = "GET / HTTP/1.0\r\n\r\n";
-    uint8_t buf[4096];
-    int rc, got = 0;
-
-    do
-        rc = jt_tls_write(c->tls, (const uint8_t *)get, sizeof(get) - 1);
-    while (th_client_wait_io(c, rc));
-    assert_int_equal(rc, (int)sizeof(get) - 1);
-    for (int i = 0; i < 500 && got < 16; i++) {
-        rc = jt_tls_read(c->tls, buf + got, sizeof(buf) - 1 - (size_t)got);
-        if (rc > 0)
-            got += rc;
-        else if (!th_client_wait_io(c, rc))
-            break;
-    }
-    buf[got] = 0;
-    assert_non_null(strstr((char *)buf, "HTTP/1.0 200 ok"));
-}
 
 /* ---- cases ---- */
 
@@ -82,47 +61,6 @@ enum {
 };
 
 static char tmpdir[64];
-
-/* Concatenate the PEMs of |names| into a file; returns its path. */
-static const char *
-write_chain(const char *const *names, char *path, size_t cap)
-{
-    FILE *f;
-
-    snprintf(path, cap, "%s/chain.pem", tmpdir);
-    f = fopen(path, "w");
-    assert_non_null(f);
-    for (size_t i = 0; names[i] != NULL; i++) {
-        char p[512];
-        size_t len;
-        uint8_t *pem;
-
-        char name[128];
-
-        snprintf(name, sizeof(name), "%s.pem", names[i]);
-        th_pki_path(p, sizeof(p), name);
-        pem = th_read_file(p, &len);
-        assert_non_null(pem);
-        assert_int_equal(fwrite(pem, 1, len, f), len);
-        free(pem);
-    }
-    assert_int_equal(fclose(f), 0);
-    return path;
-}
-
-struct done_state {
-    int calls, err;
-};
-
-static void
-on_done(struct jt_jit *j, int err, void *ud)
-{
-    struct done_state *d = ud;
-
-    (void)j;
-    d->calls++;
-    d->err = err;
-}
 
 /* The blob of the current case and its reader; freed after the case. */
 static uint8_t *blob_buf;
@@ -204,38 +142,6 @@ make_ctx(struct jt_loop *loop, const char *trust, unsigned async_ms, int bm)
     return ctx;
 }
 
-/* Verify with the loop running until the result is known. */
-static int
-verify(struct th_client *c, struct jt_jit *j)
-{
-    struct done_state d = {0, 0};
-    int rc = jt_jit_verify(j, on_done, &d);
-
-    if (rc != JT_ERR_JIT_PENDING) {
-        assert_int_equal(d.calls, 0);
-        return rc;
-    }
-    for (int i = 0; i < 100 && d.calls == 0; i++)
-        assert_int_equal(jt_loop_run_once(c->loop, 100), 0);
-    assert_int_equal(d.calls, 1);
-    assert_int_equal(jt_jit_result(j), d.err);
-    return d.err;
-}
-
-/* After a refusal: the server logs our alert; no app data reached it. */
-static void
-check_refused(struct th_peer *p, struct th_client *c)
-{
-    uint8_t b[16];
-
-    assert_true(jt_tls_write(c->tls, (const uint8_t *)"GET", 3) < 0);
-    assert_true(jt_tls_read(c->tls, b, sizeof(b)) < 0);
-    for (int i = 0; i < 40 && th_peer_log_count(p, "Alert") == 0; i++)
-        usleep(50000);
-    assert_true(th_peer_log_count(p, "Alert") >= 1);
-    assert_int_equal(th_peer_log_count(p, TH_APPDATA), 0);
-}
-
 static void
 run_case(const struct jcase *k)
 {
@@ -254,7 +160,7 @@ run_case(const struct jcase *k)
     th_pki_path(key, sizeof(key), name);
     if (k->chain[0] != NULL) {
         args[n++] = "-cert_chain";
-        args[n++] = write_chain(k->chain, chain, sizeof(chain));
+        args[n++] = tj_write_chain(tmpdir, k->chain, chain, sizeof(chain));
     }
     args[n] = NULL;
     assert_int_equal(th_s_server_start(&p, args), 0);
@@ -264,7 +170,7 @@ run_case(const struct jcase *k)
     ctx = make_ctx(c.loop, k->trust, k->async_ms, k->blob);
     assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, (uint16_t)p.port, &j),
                      0);
-    rc = verify(&c, j);
+    rc = tj_verify(&c, j);
     printf("# %s: %d (%s): %s\n", k->what, rc, jt_strerror(rc),
            jt_jit_message(j));
     if (rc != k->want)
@@ -277,9 +183,9 @@ run_case(const struct jcase *k)
     assert_int_equal(jt_tls_is_verified(c.tls), rc == 0);
     if (rc == 0) {
         assert_true(jt_jit_queries(j) >= 1);
-        get_page(&c);
+        tj_get_page(&c);
     } else {
-        check_refused(&p, &c);
+        tj_check_refused(&p, &c);
     }
     assert_int_equal(th_peer_log_count(&p, "ClientHello"), 1);
     jt_jit_destroy(j);
@@ -604,7 +510,7 @@ answer_twice_ignored(void **state)
     assert_true(t.calls >= 2);
     assert_int_equal(t.stale, t.calls);
     assert_int_equal(jt_jit_verify(j, NULL, NULL), JT_ERR_STATE);
-    get_page(&c);
+    tj_get_page(&c);
     jt_jit_destroy(j);
     jt_jit_ctx_destroy(ctx);
     t.inner.destroy(t.inner.ud);
@@ -623,7 +529,7 @@ late_answer_after_destroy(void **state)
     struct jt_jit *j, *j2;
     struct jt_query old;
     struct th_client c;
-    struct done_state d = {0, 0};
+    struct tj_done d = {0, 0};
     uint8_t b[4];
 
     (void)state;
@@ -632,7 +538,7 @@ late_answer_after_destroy(void **state)
     assert_int_equal(jt_jit_ctx_create(&o, &ctx), 0);
     assert_int_equal(jt_jit_ctx_add_source(ctx, &src), 0);
     assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 1, &j), 0);
-    assert_int_equal(jt_jit_verify(j, on_done, &d), JT_ERR_JIT_PENDING);
+    assert_int_equal(jt_jit_verify(j, tj_on_done, &d), JT_ERR_JIT_PENDING);
     assert_int_equal(l.calls, 1);
     assert_int_equal(jt_tls_read(c.tls, b, sizeof(b)), JT_ERR_TLS_NOT_VERIFIED);
     old = l.q;
@@ -641,7 +547,7 @@ late_answer_after_destroy(void **state)
     assert_int_equal(d.calls, 0);
     /* a new verifier reusing the slot: the old handle stays stale */
     assert_int_equal(jt_jit_create(ctx, c.tls, &c.host, 1, &j2), 0);
-    assert_int_equal(jt_jit_verify(j2, on_done, &d), JT_ERR_JIT_PENDING);
+    assert_int_equal(jt_jit_verify(j2, tj_on_done, &d), JT_ERR_JIT_PENDING);
     assert_int_equal(old.slot, l.q.slot);
     assert_int_equal(jt_query_answer(old, NULL, 0), JT_ERR_JIT_STALE);
     assert_int_equal(d.calls, 0);
@@ -675,7 +581,7 @@ negative_cache(void **state)
     (void)state;
     th_pki_path(cert, sizeof(cert), "leaf-untrusted.pem");
     th_pki_path(key, sizeof(key), "leaf-untrusted.key");
-    write_chain(k.chain, chain, sizeof(chain));
+    tj_write_chain(tmpdir, k.chain, chain, sizeof(chain));
     assert_int_equal(th_s_server_start(&p, args), 0);
     assert_int_equal(th_client_run(&c, k.host, p.port, NULL), 0);
     ctx = make_ctx(c.loop, NULL, 0, BLOB_NONE);
@@ -726,7 +632,7 @@ warm_connect(struct th_peer *p, struct jt_jit_ctx *ctx, int *warm)
     rc = jt_jit_verify(j, NULL, NULL);
     *warm = jt_jit_warm(j);
     if (rc == 0)
-        get_page(&c);
+        tj_get_page(&c);
     jt_jit_destroy(j);
     th_client_free(&c);
     return rc;
@@ -785,7 +691,7 @@ warm_path(void **state)
     cs.calls = 0;
     assert_int_equal(warm_connect(&a, ctx, &warm), 0);
     assert_int_equal(warm, JT_JIT_WARM);
-    assert_int_equal(cs.calls, 1);
+    assert_int_equal(cs.calls, 0); /* the parsed CA set, within its grace */
     th_peer_stop(&a);
     /* same name, now a chain under root-noskid (issuer+serial keys) */
     serve(&b, "leaf-noskid-root", NULL);
@@ -794,12 +700,139 @@ warm_path(void **state)
     assert_int_equal(warm, JT_JIT_WARM_DROPPED);
     assert_true(cs.calls >= 1);
     assert_int_equal(th_peer_log_count(&b, "ClientHello"), 1);
-    /* and that is warm now */
+    /* and that is warm now, from its CA set */
     cs.calls = 0;
     assert_int_equal(warm_connect(&b, ctx, &warm), 0);
     assert_int_equal(warm, JT_JIT_WARM);
-    assert_int_equal(cs.calls, 1);
+    assert_int_equal(cs.calls, 0);
     th_peer_stop(&b);
+    jt_jit_ctx_destroy(ctx);
+    cs.inner.destroy(cs.inner.ud);
+    jt_loop_destroy(loop);
+}
+
+/* A fake clock for the context's loop. */
+static uint64_t
+fake_now(void *ud)
+{
+    return *(const uint64_t *)ud;
+}
+
+/* Collects trace events: their types, and one JSON line per event. */
+struct trace_log {
+    int types[64];
+    size_t n;
+    int json_ok;
+};
+
+static void
+trace_cb(const struct jt_trace_event *ev, void *ud)
+{
+    struct trace_log *t = ud;
+    char line[1024];
+
+    if (t->n < 64)
+        t->types[t->n++] = ev->type;
+    if (jt_trace_format(ev, JT_TRACE_JSON, line, sizeof(line)) <= 0 ||
+        line[0] != '{' || strstr(line, "\"ev\":\"") == NULL)
+        t->json_ok = 0;
+}
+
+static size_t
+trace_count(const struct trace_log *t, int type)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < t->n; i++)
+        n += t->types[i] == type;
+    return n;
+}
+
+/*
+ * The parsed CA set: a cold connection parses only the CA its chain
+ * needs (one root, out of every trusted root the source holds); the set
+ * outlives its connection by the grace (fake clock), serves a warm
+ * connection without a source query, and is freed once the grace is over.
+ * The trace reports each step.
+ */
+static void
+caset_grace(void **state)
+{
+    struct count_src cs = {0};
+    struct jt_source src = {"dir", count_query, NULL, &cs};
+    struct trace_log tl = {{0}, 0, 1};
+    struct jt_jit_ctx_opts o = {0};
+    struct jt_loop_opts lo = {0};
+    struct jt_jit_stats st;
+    struct th_peer a = {0};
+    struct jt_jit_ctx *ctx;
+    struct jt_loop *loop;
+    uint64_t now = 1000;
+    char path[512];
+    int warm;
+
+    (void)state;
+    lo.clock = fake_now;
+    lo.clock_ud = &now;
+    assert_int_equal(jt_loop_create(&lo, &loop), 0);
+    o.loop = loop;
+    o.trace = trace_cb;
+    o.trace_ud = &tl;
+    th_pki_path(path, sizeof(path), "roots-trusted.pem");
+    assert_int_equal(jt_source_certs_create(path, NULL, &cs.inner), 0);
+    assert_int_equal(jt_jit_ctx_create(&o, &ctx), 0);
+    assert_int_equal(jt_jit_ctx_add_source(ctx, &src), 0);
+    serve(&a, "leaf-www", "inter-p256");
+    assert_int_equal(warm_connect(&a, ctx, &warm), 0);
+    assert_int_equal(warm, JT_JIT_COLD);
+    assert_int_equal(jt_jit_ctx_stats(ctx, &st), 0);
+    assert_int_equal(st.ca_parsed, 1); /* root-p256 only */
+    assert_int_equal(st.casets, 1);
+    assert_int_equal(st.casets_idle, 1);
+    assert_int_equal(trace_count(&tl, JT_TRACE_CERT), 2);
+    assert_int_equal(trace_count(&tl, JT_TRACE_HOST_CACHE), 1);
+    assert_true(trace_count(&tl, JT_TRACE_ASK) >= 1);
+    assert_int_equal(trace_count(&tl, JT_TRACE_ASK),
+                     trace_count(&tl, JT_TRACE_ANSWER));
+    assert_int_equal(trace_count(&tl, JT_TRACE_RESULT), 1);
+    assert_int_equal(tl.types[tl.n - 1], JT_TRACE_RESULT);
+    assert_true(tl.json_ok);
+    /* within the grace: warm, no query, no parse */
+    now += 4999;
+    assert_true(jt_loop_run_once(loop, 0) >= 0);
+    cs.calls = 0;
+    tl.n = 0;
+    assert_int_equal(warm_connect(&a, ctx, &warm), 0);
+    assert_int_equal(warm, JT_JIT_WARM);
+    assert_int_equal(cs.calls, 0);
+    assert_int_equal(trace_count(&tl, JT_TRACE_CASET), 1);
+    assert_int_equal(jt_jit_ctx_stats(ctx, &st), 0);
+    assert_int_equal(st.ca_parsed, 1);
+    assert_int_equal(st.caset_hits, 1);
+    /* the grace runs from the last user: 4999 ms later it still lives */
+    now += 4999;
+    assert_true(jt_loop_run_once(loop, 0) >= 0);
+    assert_int_equal(jt_jit_ctx_stats(ctx, &st), 0);
+    assert_int_equal(st.casets, 1);
+    now += 1;
+    assert_true(jt_loop_run_once(loop, 0) >= 0);
+    assert_int_equal(jt_jit_ctx_stats(ctx, &st), 0);
+    assert_int_equal(st.casets, 0);
+    /* still warm (host entry), but the CA is asked and parsed again */
+    cs.calls = 0;
+    assert_int_equal(warm_connect(&a, ctx, &warm), 0);
+    assert_int_equal(warm, JT_JIT_WARM);
+    assert_int_equal(cs.calls, 1);
+    assert_int_equal(jt_jit_ctx_stats(ctx, &st), 0);
+    assert_int_equal(st.ca_parsed, 2);
+    /* a flush (source changed) drops the host entry and the idle set */
+    assert_int_equal(jt_jit_ctx_flush(ctx), 0);
+    assert_int_equal(jt_jit_ctx_stats(ctx, &st), 0);
+    assert_int_equal(st.casets, 0);
+    assert_int_equal(warm_connect(&a, ctx, &warm), 0);
+    assert_int_equal(warm, JT_JIT_COLD);
+    assert_int_equal(th_peer_log_count(&a, "ClientHello"), 4);
+    th_peer_stop(&a);
     jt_jit_ctx_destroy(ctx);
     cs.inner.destroy(cs.inner.ud);
     jt_loop_destroy(loop);
@@ -838,8 +871,9 @@ main(void)
         cmocka_unit_test(late_answer_after_destroy),
         cmocka_unit_test(negative_cache),
         cmocka_unit_test(warm_path),
+        cmocka_unit_test(caset_grace),
     };
-    enum { NC = sizeof(cases) / sizeof(cases[0]), NE = 4 };
+    enum { NC = sizeof(cases) / sizeof(cases[0]), NE = 5 };
     struct CMUnitTest tests[NC + NE];
 
     for (size_t i = 0; i < NC; i++) {

@@ -16,10 +16,12 @@
  * distrust-after, iPAddress SAN match for IP literals. Pass: the library
  * marks the connection verified (nothing else can) and caches (host,
  * port, policy) -> the lookup key that found the verifying anchor (1 h).
- * Warm: with such an entry only that key is asked (the CA bytes are not
- * cached yet: the source is asked for them again), then the same
- * post-verification runs; if it fails, the entry is dropped and one cold
- * attempt (every key) follows on the same handshake (jt_jit_warm()).
+ * Warm: with such an entry, the parsed CA set kept for that key (idle
+ * grace, see jt_jit_ctx_opts) is tried first without asking any source;
+ * without one only that key is asked; then the same post-verification
+ * runs; if it fails, the entry is dropped and one cold attempt (every
+ * key) follows on the same handshake (jt_jit_warm()). A verified
+ * connection holds its CA set until jt_jit_destroy().
  * Per key, the sources are asked in order and the first one answering
  * with at least one certificate answers the key (later sources are not
  * asked, even if all its certificates fail the answer checks).
@@ -43,6 +45,7 @@
 #include "jittrust/loop.h"
 #include "jittrust/source.h"
 #include "jittrust/tls.h"
+#include "jittrust/trace.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -54,6 +57,8 @@ extern "C" {
 #define JT_JIT_SLOTS 64u
 /* Longest message of jt_jit_message(), NUL included. */
 #define JT_JIT_MSG_MAX 512u
+/* Most parsed CA sets a context keeps. */
+#define JT_JIT_MAX_CASETS 16u
 
 struct jt_jit_ctx_opts {
     struct jt_loop *loop;         /* required: clock for the caches */
@@ -66,6 +71,28 @@ struct jt_jit_ctx_opts {
     uint32_t host_ttl_ms; /* host -> SKIDs TTL; 0: 3600000 */
     uint32_t neg_ttl_ms;  /* negative TTL; 0: 30000 (at most 30000) */
     size_t cache_bytes;   /* footprint of each cache; 0: 16384 */
+    /* Parsed CA sets: kept |caset_grace_ms| after their last user (0:
+     * 5000; JT_JIT_GRACE_NONE: freed at once); at most |caset_max| (0: 4,
+     * at most JT_JIT_MAX_CASETS). */
+    uint32_t caset_grace_ms;
+    size_t caset_max;
+    jt_trace_fn trace; /* may be NULL: every step as an event */
+    void *trace_ud;
+};
+
+/* caset_grace_ms value: free a CA set as soon as its last user goes. */
+#define JT_JIT_GRACE_NONE UINT32_MAX
+
+/* Counters of a context (jt_jit_ctx_stats), for tests, traces, metrics. */
+struct jt_jit_stats {
+    uint64_t verified, failed; /* verifications ended */
+    uint64_t warm, cold;       /* host-cache hits / misses */
+    uint64_t queries;          /* keys asked of a source */
+    uint64_t ca_parsed;        /* anchor certificates parsed */
+    uint64_t caset_hits, caset_misses;
+    size_t casets;      /* CA sets alive now (in use or idle) */
+    size_t casets_idle; /* of which idle, waiting out the grace */
+    uint32_t generation;
 };
 
 struct jt_jit_ctx;
@@ -92,6 +119,19 @@ JT_API void jt_jit_ctx_destroy(struct jt_jit_ctx *ctx);
  */
 JT_API int jt_jit_ctx_add_source(struct jt_jit_ctx *ctx,
                                  const struct jt_source *src);
+
+/* jt_jit_ctx_stats() - copy the counters. Returns 0 or JT_ERR_INVAL. */
+JT_API int jt_jit_ctx_stats(const struct jt_jit_ctx *ctx,
+                            struct jt_jit_stats *out);
+
+/*
+ * jt_jit_ctx_flush() - a trust source changed: raise the generation, so
+ * every cached decision (host -> key, negative entries, idle CA sets)
+ * is dropped; sets still in use are freed when their users let go and
+ * are never handed out again. Adding a source flushes too.
+ * Returns 0, JT_ERR_INVAL (NULL) or JT_ERR_OVERFLOW.
+ */
+JT_API int jt_jit_ctx_flush(struct jt_jit_ctx *ctx);
 
 /* Called once when a verification that returned JT_ERR_JIT_PENDING ends:
  * |err| is 0 (verified) or the failure. */
