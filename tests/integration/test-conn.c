@@ -419,6 +419,99 @@ hangup_during_lookup(void **state)
     fix_free(&f);
 }
 
+/*
+ * --trust-cache: the host entries survive in text form; a new context
+ * that loads them connects warm (one key asked, no CA-set yet); a
+ * tampered key costs one cold attempt on the same handshake, not trust.
+ */
+static void
+cache_file_roundtrip(void **state)
+{
+    struct th_peer p = {0};
+    char text[2048], forged[2048], *hex;
+    size_t used, bad = 99;
+    struct fix f;
+
+    (void)state;
+    fix_init(&f, 0);
+    serve(&p, "leaf-www", "inter-p256");
+    map(&f, "www.jt.test", p.port);
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(jt_jit_ctx_save(f.jit, text, 8, &used), JT_ERR_NOSPC);
+    assert_int_equal(jt_jit_ctx_save(f.jit, text, sizeof(text), &used), 0);
+    assert_int_equal(used, strlen(text));
+    print_message("# saved:\n%s", text);
+    assert_non_null(strstr(text, "jittrust-host-cache 1\nwww.jt.test "));
+    fix_free(&f);
+
+    fix_init(&f, 0);
+    map(&f, "www.jt.test", p.port);
+    assert_int_equal(jt_jit_ctx_load(f.jit, text, used, &bad), 1);
+    assert_int_equal(bad, 0);
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(jt_jit_warm(jt_conn_jit(f.conn)), JT_JIT_WARM);
+    assert_int_equal(count(&f, JT_TRACE_ASK), 1);
+    fix_free(&f);
+
+    /* the same entry pointing at another key: cold once, still verified */
+    memcpy(forged, text, used + 1);
+    hex = strstr(strchr(forged, '\n') + 1, " 1 ") + 3;
+    hex[0] = hex[0] == 'A' ? 'B' : 'A';
+    fix_init(&f, 0);
+    map(&f, "www.jt.test", p.port);
+    assert_int_equal(jt_jit_ctx_load(f.jit, forged, used, NULL), 1);
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(jt_jit_warm(jt_conn_jit(f.conn)), JT_JIT_WARM_DROPPED);
+    assert_int_equal(th_peer_log_count(&p, "ClientHello"), 3);
+    th_peer_stop(&p);
+    fix_free(&f);
+}
+
+/* Malformed cache files: refused whole, with the line; nothing loaded. */
+static void
+cache_file_malformed(void **state)
+{
+    static const struct {
+        const char *text;
+        size_t line;
+    } bad[] = {
+        {"", 1},
+        {"jittrust-host-cache 2\n", 1},
+        {"jittrust-host-cache 1\nwww.jt.test 443 0 1 ABCD\n", 2},
+        {"jittrust-host-cache 1\nwww.jt.test 0 0 1 ABCD 9999999999\n", 2},
+        {"jittrust-host-cache 1\nwww.jt.test 443 0 9 ABCD 9999999999\n", 2},
+        {"jittrust-host-cache 1\nwww.jt.test 443 0 1 ABC 9999999999\n", 2},
+        {"jittrust-host-cache 1\nwww.jt.test 443 0 1 XYZW 9999999999\n", 2},
+        {"jittrust-host-cache 1\nWWW.jt.test 443 0 1 ABCD 9999999999\n", 2},
+        {"jittrust-host-cache 1\nwww.jt.test 443 0 1 ABCD 9999999999 x\n", 2},
+        {"jittrust-host-cache 1\n# ok\n\nwww.jt.test 443 0 1 ABCD 1\n"
+         "a.test 443 0 1 ABCD -5\n",
+         5},
+    };
+    struct jt_jit_stats st;
+    struct fix f;
+
+    (void)state;
+    fix_init(&f, 0);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        size_t line = 0;
+
+        assert_int_equal(
+            jt_jit_ctx_load(f.jit, bad[i].text, strlen(bad[i].text), &line),
+            JT_ERR_JIT_CACHE_FILE);
+        assert_int_equal(line, bad[i].line);
+    }
+    /* an expired entry is skipped, a live one loaded */
+    assert_int_equal(
+        jt_jit_ctx_load(f.jit,
+                        "jittrust-host-cache 1\nold.test 443 0 1 ABCD 1\n"
+                        "new.test 443 0 1 ABCD 9999999999\n",
+                        79, NULL),
+        1);
+    assert_int_equal(jt_jit_ctx_stats(f.jit, &st), 0);
+    fix_free(&f);
+}
+
 int
 main(void)
 {
@@ -429,6 +522,8 @@ main(void)
         cmocka_unit_test(refused),
         cmocka_unit_test(stalling_server),
         cmocka_unit_test(hangup_during_lookup),
+        cmocka_unit_test(cache_file_roundtrip),
+        cmocka_unit_test(cache_file_malformed),
     };
 
     return cmocka_run_group_tests_name("conn", tests, NULL, NULL);

@@ -303,7 +303,10 @@ extern "C" {
       "jit: a trust source could not be loaded (unreadable file or not a "     \
       "certificate)")                                                          \
     X(JT_ERR_JIT_BUSY, -1117,                                                  \
-      "jit: too many trust queries in flight (query slot table full)")
+      "jit: too many trust queries in flight (query slot table full)")        \
+    X(JT_ERR_JIT_CACHE_FILE, -1118,                                            \
+      "jit: saved host cache is malformed (header, field, key or expiry); "    \
+      "nothing was loaded")
 
 #define JT_ERR_ENUM_(name, value, msg) name = (value),
 

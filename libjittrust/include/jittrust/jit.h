@@ -133,6 +133,32 @@ JT_API int jt_jit_ctx_stats(const struct jt_jit_ctx *ctx,
  */
 JT_API int jt_jit_ctx_flush(struct jt_jit_ctx *ctx);
 
+/*
+ * jt_jit_ctx_save() - the host -> anchor-key entries as text into |buf|
+ * (|cap| bytes, NUL-terminated; |*used| the length without the NUL), so
+ * a device or a tool can keep them across restarts. Format, one entry a
+ * line after the header line "jittrust-host-cache 1":
+ *   HOST PORT POLICY KEYTYPE HEX EXPIRES
+ * KEYTYPE 1-4 (enum jt_key_type), HEX the key bytes, EXPIRES unix
+ * seconds (wall clock: the loop clock is converted). A saved entry only
+ * chooses which key is asked first: the verification still runs in full,
+ * so a tampered file costs a cold attempt, never trust.
+ * Returns 0, JT_ERR_INVAL or JT_ERR_NOSPC (|buf| too small: *|used| is
+ * the size needed without the NUL).
+ */
+JT_API int jt_jit_ctx_save(struct jt_jit_ctx *ctx, char *buf, size_t cap,
+                           size_t *used);
+
+/*
+ * jt_jit_ctx_load() - add the entries of a jt_jit_ctx_save() text (|len|
+ * bytes, NUL not needed); expired entries are skipped. The whole text is
+ * checked first: one bad line and nothing is loaded.
+ * Returns the number of entries loaded (>= 0), JT_ERR_INVAL or
+ * JT_ERR_JIT_CACHE_FILE (|*bad_line|, may be NULL, gets the 1-based line).
+ */
+JT_API int jt_jit_ctx_load(struct jt_jit_ctx *ctx, const char *buf, size_t len,
+                           size_t *bad_line);
+
 /* Called once when a verification that returned JT_ERR_JIT_PENDING ends:
  * |err| is 0 (verified) or the failure. */
 typedef void (*jt_jit_done_fn)(struct jt_jit *j, int err, void *ud);
