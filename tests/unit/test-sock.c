@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,7 +138,8 @@ connect_loopback(int family)
     struct jt_connect *c;
     struct cres r = {0, 1, -1};
     uint16_t port = 0;
-    int lfd = listen_on(family, 8, &port), afd;
+    int lfd = listen_on(family, 8, &port), afd, one = 0;
+    socklen_t ol = sizeof(one);
     struct jt_addr a = {0};
 
     if (lfd < 0 && family == AF_INET6) {
@@ -159,6 +161,9 @@ connect_loopback(int family)
     assert_int_equal(r.err, 0);
     assert_true(r.fd >= 0);
     assert_int_equal(jt_connect_errno(c), 0);
+    /* Nagle off: a TLS flight is several small writes */
+    assert_int_equal(getsockopt(r.fd, IPPROTO_TCP, TCP_NODELAY, &one, &ol), 0);
+    assert_int_equal(one, 1);
     afd = accept(lfd, NULL, NULL);
     assert_true(afd >= 0);
     assert_int_equal(write(r.fd, "x", 1), 1);
