@@ -93,6 +93,16 @@ http_get(struct jt_conn *c, const char *host)
     }
 }
 
+/* A port number 1..65535, else 0. */
+static int
+port_of(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    return *end == 0 && v > 0 && v <= 65535 ? (int)v : 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -120,12 +130,12 @@ main(int argc, char **argv)
             trust = argv[++i];
         else if (host == NULL && argv[i][0] != '-')
             host = argv[i];
-        else if (argv[i][0] != '-' && atoi(argv[i]) > 0)
-            port = atoi(argv[i]);
+        else if (argv[i][0] != '-' && port_of(argv[i]) > 0)
+            port = port_of(argv[i]);
         else
             host = NULL, i = argc;
     }
-    if (host == NULL || port > 65535) {
+    if (host == NULL) {
         fprintf(stderr,
                 "usage: %s HOST [PORT] [--resolve ADDR] [--trust "
                 "PEM-FILE-OR-DIR]\n",

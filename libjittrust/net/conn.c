@@ -139,6 +139,7 @@ verify(struct jt_conn *c)
     ev.type = JT_TRACE_HANDSHAKE;
     ev.text = jt_tls_ciphersuite(c->tls);
     ev.count = (size_t)c->handshakes;
+    ev.index = jt_tls_resumed(c->tls);
     trace(c, &ev);
     c->stage = JT_CONN_VERIFY;
     c->t_phase = jt_loop_now(c->o.loop);
@@ -238,6 +239,8 @@ on_connected(struct jt_connect *cn, int err, int fd, void *ud)
     c->stage = JT_CONN_TLS;
     c->t_phase = jt_loop_now(c->o.loop);
     rc = jt_tls_create(c->o.tls, &c->host, jt_fd_pipe_ops(), &c->pipe, &c->tls);
+    if (rc == 0)
+        (void)jt_jit_session_offer(c->o.jit, c->tls, &c->host, c->o.port);
     if (rc != 0) {
         end(c, rc);
         return;

@@ -54,6 +54,8 @@ struct jt_jit_ctx {
     size_t nsets;
     uint64_t sweep_id; /* the idle-grace timer, when armed */
     int sweep_armed;
+    struct jti_session *sessions[JT_JIT_MAX_SESSIONS];
+    size_t nsessions;
     uint32_t gen;
     struct jt_jit_stats stats;
 };
@@ -78,6 +80,7 @@ struct jt_jit {
     size_t nwarm;
     struct jt_key anchor_key; /* the verifying anchor's key, once passed */
     struct jti_caset *set;    /* the CA set held, once verified */
+    uint8_t *saved_chain;     /* resumed: our copy of the session's chain */
     uint64_t t_start, t_ask;  /* loop clock: verify start, last ask */
     char msg[JT_JIT_MSG_MAX];
 };
@@ -102,6 +105,29 @@ void jti_jit_trace(const struct jt_jit *j, struct jt_trace_event *ev);
  */
 int jti_post_verify(struct jt_jit *j, mbedtls_x509_crt *ca,
                     const mbedtls_x509_crt **top);
+
+/* ---- TLS sessions (jit-session.c) ---- */
+
+struct jti_session;
+
+/* jti_session_store() - after a verification passed: save the session of
+ * j->tls with the peer chain it was verified on (best effort). */
+void jti_session_store(struct jt_jit *j, const struct jt_span *chain, size_t n);
+
+/* jti_session_drop() - forget the session of (|h|, |port|), if any. */
+void jti_session_drop(struct jt_jit_ctx *c, const struct jt_host *h,
+                      uint16_t port);
+
+/*
+ * jti_session_chain() - a resumed handshake: the chain saved with the
+ * session, copied into *|copy| (the caller frees it) and spanned in |out|.
+ * Returns 0, JT_ERR_NOT_FOUND or JT_ERR_NOMEM.
+ */
+int jti_session_chain(struct jt_jit *j, uint8_t **copy, struct jt_span *out,
+                      size_t cap, size_t *n);
+
+/* jti_session_free_all() - context teardown. */
+void jti_session_free_all(struct jt_jit_ctx *c);
 
 /* ---- parsed CA sets (jit-caset.c) ---- */
 

@@ -31,10 +31,12 @@ static const mbedtls_x509_crt_profile profile = {
     2048,
 };
 
-/* The topmost certificate mbedTLS put in the verified chain: the anchor. */
+/* The topmost certificate mbedTLS put in the verified chain (the
+ * anchor), its flags, and the flags of every certificate below it. */
 struct vtop {
     const mbedtls_x509_crt *crt;
     int depth;
+    uint32_t top_flags, below_flags;
 };
 
 static int
@@ -42,10 +44,14 @@ vrfy_cb(void *ud, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
 {
     struct vtop *v = ud;
 
-    (void)flags;
     if (depth >= v->depth) {
+        if (v->crt != NULL)
+            v->below_flags |= v->top_flags;
         v->depth = depth;
         v->crt = crt;
+        v->top_flags = *flags;
+    } else {
+        v->below_flags |= *flags;
     }
     return 0;
 }
@@ -226,7 +232,7 @@ try_path(struct jt_jit *j, size_t p, mbedtls_x509_crt *ca,
          const mbedtls_x509_crt **anchor)
 {
     const struct jt_der_cert *leaf = jt_trust_cert(j->trust, 0);
-    struct vtop top = {NULL, -1};
+    struct vtop top = {NULL, -1, 0, 0};
     mbedtls_x509_crt chain;
     const size_t *idx;
     size_t len;
@@ -250,6 +256,12 @@ try_path(struct jt_jit *j, size_t p, mbedtls_x509_crt *ca,
             &chain, ca, NULL, &profile, j->host.name, &flags, vrfy_cb, &top);
         j->flags = flags;
         rc = map_flags(j, leaf, flags);
+        /* expired, but only the trusted CA itself: say so (the server did
+         * not send that certificate) */
+        if (rc == JT_ERR_JIT_EXPIRED &&
+            (top.top_flags & MBEDTLS_X509_BADCERT_EXPIRED) &&
+            !(top.below_flags & MBEDTLS_X509_BADCERT_EXPIRED))
+            rc = JT_ERR_JIT_ANCHOR_EXPIRED;
     }
     if (rc == 0)
         rc = check_usage(leaf, &chain);

@@ -31,6 +31,7 @@
 #define CACHE_BYTES_DEFAULT 16384u
 #define GRACE_DEFAULT 5000u
 #define CASETS_DEFAULT 4u
+#define SESSIONS_DEFAULT 4u
 /* one more than the stash cap, so that its error is what we report */
 #define CHAIN_CAP (JT_TRUST_DEFAULT_MAX_CERTS + 1)
 
@@ -95,6 +96,14 @@ jt_jit_ctx_create(const struct jt_jit_ctx_opts *opts, struct jt_jit_ctx **out)
         c->o.caset_max = CASETS_DEFAULT;
     if (c->o.caset_max > JT_JIT_MAX_CASETS)
         c->o.caset_max = JT_JIT_MAX_CASETS;
+    if (c->o.max_sessions == 0)
+        c->o.max_sessions = SESSIONS_DEFAULT;
+    else if (c->o.max_sessions == JT_JIT_NO_SESSIONS)
+        c->o.max_sessions = 0;
+    if (c->o.max_sessions > JT_JIT_MAX_SESSIONS)
+        c->o.max_sessions = JT_JIT_MAX_SESSIONS;
+    if (c->o.session_ttl_ms == 0)
+        c->o.session_ttl_ms = HOST_TTL_DEFAULT;
     rc = make_cache(c, &c->hosts, c->o.host_ttl_ms);
     if (rc == 0)
         rc = make_cache(c, &c->neg, c->o.neg_ttl_ms);
@@ -115,6 +124,7 @@ jt_jit_ctx_destroy(struct jt_jit_ctx *c)
         if (c->src[i].destroy != NULL)
             c->src[i].destroy(c->src[i].ud);
     jti_caset_free_all(c);
+    jti_session_free_all(c);
     jt_cache_destroy(c->hosts);
     jt_cache_destroy(c->neg);
     jti_free(c->o.alloc, c);
@@ -235,6 +245,7 @@ jt_jit_destroy(struct jt_jit *j)
     release_slot(j);
     if (j->set != NULL)
         jti_caset_release(j->ctx, j->set);
+    jti_free(j->ctx->o.alloc, j->saved_chain);
     jt_trust_destroy(j->trust);
     jti_free(j->ctx->o.alloc, j);
 }
@@ -341,6 +352,7 @@ on_answer(struct jt_jit *j, const struct jt_source_cert *certs, size_t n)
 
 static int run(struct jt_jit *j);
 static void finish(struct jt_jit *j, int rc);
+static void save_session(struct jt_jit *j);
 
 int
 jt_query_answer(struct jt_query q, const struct jt_source_cert *certs, size_t n)
@@ -681,13 +693,17 @@ finish(struct jt_jit *j, int rc)
     j->result = rc;
     if (rc == 0) {
         jti_tls_mark_verified(j->tls);
-        snprintf(j->msg, sizeof(j->msg), "verified %s", j->host.name);
+        snprintf(j->msg, sizeof(j->msg), "verified %s%s", j->host.name,
+                 jt_tls_resumed(j->tls) ? " (resumed session)" : "");
         j->ctx->stats.verified++;
+        if (!jt_tls_resumed(j->tls))
+            save_session(j);
     } else {
         if (j->msg[0] == 0)
             snprintf(j->msg, sizeof(j->msg), "%s: %s", j->host.name,
                      jt_strerror(rc));
         (void)jti_tls_reject(j->tls, rc, alert_for(rc));
+        jti_session_drop(j->ctx, &j->host, j->port);
         if (rc == JT_ERR_JIT_NO_TRUSTED_CA)
             (void)jt_cache_put(j->ctx->neg, &ck, "", 0, j->ctx->o.neg_ttl_ms,
                                jt_loop_now(j->ctx->o.loop));
@@ -702,13 +718,52 @@ finish(struct jt_jit *j, int rc)
     jti_jit_trace(j, &ev);
 }
 
+/* The chain to verify: as sent, or (resumed: no Certificate message)
+ * the one saved with the session, whose cert 0 must be the session's
+ * leaf byte for byte. */
+static int
+chain_of(struct jt_jit *j, struct jt_span *spans, size_t *n)
+{
+    struct jt_span leaf;
+    int rc = jt_tls_peer_chain(j->tls, spans, CHAIN_CAP, n);
+
+    if (!jt_tls_resumed(j->tls) || (rc != 0 && rc != JT_ERR_NOSPC))
+        return rc;
+    leaf = spans[0];
+    jti_free(j->ctx->o.alloc, j->saved_chain);
+    rc = jti_session_chain(j, &j->saved_chain, spans, CHAIN_CAP, n);
+    if (rc == JT_ERR_NOMEM)
+        return rc;
+    if (rc != 0 || *n == 0 || spans[0].len != leaf.len ||
+        memcmp(spans[0].p, leaf.p, leaf.len) != 0) {
+        snprintf(j->msg, sizeof(j->msg),
+                 "%s: resumed a session whose saved chain is gone or does "
+                 "not start with its leaf: refused",
+                 j->host.name);
+        return JT_ERR_JIT_NOT_TRUSTED;
+    }
+    return 0;
+}
+
+/* Save the session with the chain as sent (best effort). */
+static void
+save_session(struct jt_jit *j)
+{
+    struct jt_span spans[CHAIN_CAP];
+    size_t n;
+    int rc = jt_tls_peer_chain(j->tls, spans, CHAIN_CAP, &n);
+
+    if (rc == 0)
+        jti_session_store(j, spans, n);
+}
+
 /* Stash the peer chain and build the paths and keys. */
 static int
 load_chain(struct jt_jit *j)
 {
     struct jt_span spans[CHAIN_CAP];
     size_t n;
-    int rc = jt_tls_peer_chain(j->tls, spans, CHAIN_CAP, &n);
+    int rc = chain_of(j, spans, &n);
 
     if (rc != 0 && rc != JT_ERR_NOSPC)
         return rc;

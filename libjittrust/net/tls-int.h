@@ -26,4 +26,20 @@ void jti_tls_mark_verified(struct jt_tls *t);
  */
 int jti_tls_reject(struct jt_tls *t, int err, unsigned char alert);
 
+/*
+ * jti_tls_session_save() - the client session after a handshake,
+ * serialised (mbedtls_ssl_session_save: its leaf included) into |buf|.
+ * Returns 0, JT_ERR_NOSPC (|*used| = size needed), JT_ERR_STATE (no
+ * handshake, failed, or a server) or JT_ERR_TLS_HANDSHAKE.
+ */
+int jti_tls_session_save(const struct jt_tls *t, uint8_t *buf, size_t cap,
+                         size_t *used);
+
+/*
+ * jti_tls_session_offer() - before the handshake: offer the session in
+ * |buf| for resumption (jt_tls_resumed() tells whether the server took
+ * it). Returns 0, JT_ERR_STATE or JT_ERR_TLS_CONFIG (unreadable, no ID).
+ */
+int jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len);
+
 #endif /* JITTRUST_NET_TLS_INT_H */

@@ -77,7 +77,10 @@ struct jt_tls {
     int alert;    /* fatal alert received, or -1 */
     int pipe_err; /* pipe code behind JT_ERR_TLS_IO */
     size_t held, held_off;
-    uint8_t *hold; /* preverify_max bytes, only while data is held */
+    uint8_t *hold;          /* preverify_max bytes, only while data is held */
+    uint8_t offered_id[32]; /* session ID offered for resumption */
+    size_t offered_len;
+    int resumed;
 };
 
 /* ---- config ---- */
@@ -280,6 +283,10 @@ map_mbedtls(struct jt_tls *t, int ret)
         if (!t->handshake_done && t->ssl.in_hdr != NULL &&
             t->ssl.in_hdr[1] == 3 && t->ssl.in_hdr[2] < 3)
             return JT_ERR_TLS_PEER_VERSION;
+        /* after the handshake, handshake_failure is no parameter mismatch
+         * (OpenSSL sends it when we refuse to renegotiate) */
+        if (t->handshake_done)
+            return JT_ERR_TLS_ALERT;
         return map_alert(t->alert);
     case MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION:
         return JT_ERR_TLS_PEER_VERSION;
@@ -298,7 +305,18 @@ map_mbedtls(struct jt_tls *t, int ret)
     case MBEDTLS_ERR_NET_SEND_FAILED:
     case MBEDTLS_ERR_NET_RECV_FAILED:
         return JT_ERR_TLS_IO;
+    case MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE:
+        /* "TLS handshake fragmentation not supported": the message is
+         * longer than the record that holds its start */
+        if (!t->handshake_done && t->ssl.in_hslen > t->ssl.in_msglen)
+            return JT_ERR_TLS_HS_FRAGMENTED;
+        return JT_ERR_TLS_HANDSHAKE;
     default:
+        /* an X.509 code: a peer certificate that mbedTLS cannot parse */
+        if ((-ret & 0xff80) >= -MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE &&
+            (-ret & 0xff80) <= -MBEDTLS_ERR_X509_FATAL_ERROR &&
+            ret != MBEDTLS_ERR_X509_ALLOC_FAILED)
+            return JT_ERR_TLS_PEER_CERT_PARSE;
         return JT_ERR_TLS_HANDSHAKE;
     }
 }
@@ -394,6 +412,12 @@ jt_tls_handshake(struct jt_tls *t)
     rc = result(t, mbedtls_ssl_handshake(&t->ssl));
     if (rc == 0) {
         t->handshake_done = 1;
+        /* the server echoed the session ID we offered: an abbreviated
+         * handshake (no Certificate message; the session's leaf stands) */
+        t->resumed =
+            t->offered_len > 0 && t->ssl.session != NULL &&
+            t->ssl.session->id_len == t->offered_len &&
+            memcmp(t->ssl.session->id, t->offered_id, t->offered_len) == 0;
         /* a server asks no client certificate: nothing to post-verify */
         if (t->cfg->role == JT_TLS_SERVER)
             t->verified = 1;
@@ -593,4 +617,52 @@ int
 jt_tls_pipe_error(const struct jt_tls *t)
 {
     return t == NULL ? 0 : t->pipe_err;
+}
+
+int
+jt_tls_resumed(const struct jt_tls *t)
+{
+    return t != NULL && t->resumed;
+}
+
+int
+jti_tls_session_save(const struct jt_tls *t, uint8_t *buf, size_t cap,
+                     size_t *used)
+{
+    mbedtls_ssl_session sess;
+    int ret;
+
+    *used = 0;
+    if (!t->handshake_done || t->fatal != 0 || t->cfg->role != JT_TLS_CLIENT)
+        return JT_ERR_STATE;
+    mbedtls_ssl_session_init(&sess);
+    ret = mbedtls_ssl_get_session(&t->ssl, &sess);
+    if (ret == 0)
+        ret = mbedtls_ssl_session_save(&sess, buf, cap, used);
+    mbedtls_ssl_session_free(&sess);
+    if (ret == MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL)
+        return JT_ERR_NOSPC;
+    return ret == 0 ? 0 : JT_ERR_TLS_HANDSHAKE;
+}
+
+int
+jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len)
+{
+    mbedtls_ssl_session sess;
+    int ret;
+
+    if (t->handshake_done || t->cfg->role != JT_TLS_CLIENT)
+        return JT_ERR_STATE;
+    mbedtls_ssl_session_init(&sess);
+    ret = mbedtls_ssl_session_load(&sess, buf, len);
+    if (ret == 0 && (sess.id_len == 0 || sess.id_len > sizeof(t->offered_id)))
+        ret = MBEDTLS_ERR_SSL_BAD_INPUT_DATA; /* no ID: nothing to resume */
+    if (ret == 0)
+        ret = mbedtls_ssl_set_session(&t->ssl, &sess);
+    if (ret == 0) {
+        memcpy(t->offered_id, sess.id, sess.id_len);
+        t->offered_len = sess.id_len;
+    }
+    mbedtls_ssl_session_free(&sess);
+    return ret == 0 ? 0 : JT_ERR_TLS_CONFIG;
 }

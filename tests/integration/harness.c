@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,12 +93,42 @@ th_peer_mkdir(struct th_peer *p)
     return 0;
 }
 
+/* dir/stdin, the FIFO of a peer with |stdin_fifo| set. */
+static void
+fifo_path(const struct th_peer *p, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/stdin", p->dir);
+}
+
+/* In the child: stdin from the FIFO (read-write, so it never blocks on
+ * open and never sees EOF) or from /dev/null. */
+static void
+child_stdin(const struct th_peer *p)
+{
+    char fifo[300];
+    int fd;
+
+    fifo_path(p, fifo, sizeof(fifo));
+    fd = p->stdin_fifo ? open(fifo, O_RDWR) : open("/dev/null", O_RDONLY);
+    if (fd >= 0)
+        dup2(fd, 0);
+    if (fd > 0)
+        close(fd);
+}
+
 static int
 spawn(struct th_peer *p, const char *const *argv)
 {
     pid_t parent = getpid();
-    pid_t pid = fork();
+    char fifo[300];
+    pid_t pid;
 
+    fifo_path(p, fifo, sizeof(fifo));
+    if (p->stdin_fifo && mkfifo(fifo, 0600) != 0 && errno != EEXIST) {
+        fprintf(stderr, "harness: mkfifo %s: %s\n", fifo, strerror(errno));
+        return -1;
+    }
+    pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
@@ -112,9 +143,7 @@ spawn(struct th_peer *p, const char *const *argv)
         dup2(fd, 1);
         dup2(fd, 2);
         close(fd);
-        fd = open("/dev/null", O_RDONLY);
-        if (fd >= 0)
-            dup2(fd, 0);
+        child_stdin(p);
         execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
@@ -295,6 +324,25 @@ th_free_port(void)
         port = ntohs(sa.sin_port);
     close(fd);
     return port;
+}
+
+int
+th_peer_write(const struct th_peer *p, const void *buf, size_t len)
+{
+    char fifo[300];
+    ssize_t n;
+    int fd;
+
+    if (!p->stdin_fifo || p->pid <= 0 || p->dir[0] == 0)
+        return -1;
+    fifo_path(p, fifo, sizeof(fifo));
+    /* the peer holds a read end, so this open does not block */
+    fd = open(fifo, O_WRONLY | O_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    n = write(fd, buf, len);
+    close(fd);
+    return n >= 0 && (size_t)n == len ? 0 : -1;
 }
 
 int

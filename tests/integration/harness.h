@@ -18,6 +18,9 @@ struct th_peer {
     int port;      /* TCP port on 127.0.0.1 */
     char dir[256]; /* private temp dir (configs, pid files, log) */
     char log[300]; /* dir/peer.log: the peer's stdout and stderr */
+    /* Set before starting: the peer's stdin is the FIFO dir/stdin, fed by
+     * th_peer_write() (e.g. `s_server` commands); else /dev/null. */
+    int stdin_fifo;
 };
 
 /*
@@ -34,6 +37,13 @@ int th_s_server_start(struct th_peer *p, const char *const *args);
  * Returns 0, or -1 (the peer is stopped).
  */
 int th_peer_start(struct th_peer *p, const char *const *argv, int timeout_ms);
+
+/*
+ * Write |len| bytes to the stdin of a peer started with |p->stdin_fifo| set
+ * (e.g. "r\n" makes `s_server` without -www renegotiate). Returns 0, or -1
+ * (no such FIFO, the peer is gone, or a short write).
+ */
+int th_peer_write(const struct th_peer *p, const void *buf, size_t len);
 
 /* Make the peer's private temp dir (p->dir) and log path. 0 or -1. */
 int th_peer_mkdir(struct th_peer *p);

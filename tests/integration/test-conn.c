@@ -215,6 +215,7 @@ map(struct fix *f, const char *host, int port)
 static void
 by_name(void **state)
 {
+    struct jt_jit_stats st;
     struct th_peer p = {0};
     struct fix f;
 
@@ -233,13 +234,26 @@ by_name(void **state)
     assert_int_equal(count(&f, JT_TRACE_CERT), 2);
     assert_int_equal(f.types[f.ntypes - 1], JT_TRACE_RESULT);
     assert_int_equal(th_peer_log_count(&p, "ClientHello"), 1);
-    /* again: warm, from the parsed CA set, still one handshake */
+    assert_int_equal(jt_tls_resumed(jt_conn_tls(f.conn)), 0);
+    /* again: the saved session resumes, and the chain saved with it is
+     * verified again (warm, from the parsed CA set): one handshake */
     f.ntypes = 0;
     assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(jt_tls_resumed(jt_conn_tls(f.conn)), 1);
     assert_int_equal(jt_jit_warm(jt_conn_jit(f.conn)), JT_JIT_WARM);
     assert_int_equal(count(&f, JT_TRACE_ASK), 0);
+    assert_int_equal(count(&f, JT_TRACE_CERT), 2);
+    assert_int_equal(count(&f, JT_TRACE_VERIFY), 1);
     assert_true(get_page(&f, "s_server"));
     assert_int_equal(th_peer_log_count(&p, "ClientHello"), 2);
+    assert_int_equal(jt_jit_ctx_stats(f.jit, &st), 0);
+    assert_int_equal(st.sessions_saved, 1);
+    assert_int_equal(st.sessions_resumed, 1);
+    /* a flush (trust changed) drops the session: a full handshake */
+    assert_int_equal(jt_jit_ctx_flush(f.jit), 0);
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(jt_tls_resumed(jt_conn_tls(f.conn)), 0);
+    assert_int_equal(jt_jit_warm(jt_conn_jit(f.conn)), JT_JIT_COLD);
     th_peer_stop(&p);
     fix_free(&f);
 }
@@ -248,6 +262,7 @@ by_name(void **state)
 static void
 untrusted(void **state)
 {
+    struct jt_jit_stats st;
     struct th_peer p = {0};
     struct fix f;
 
@@ -261,6 +276,13 @@ untrusted(void **state)
     assert_non_null(strstr(jt_conn_message(f.conn), "no trusted CA"));
     assert_int_equal(jt_conn_write(f.conn, (const uint8_t *)"x", 1),
                      JT_ERR_STATE);
+    /* no session is saved for a failed verification: the next attempt is
+     * a full handshake (and fails at once on the negative entry) */
+    assert_int_equal(fix_connect(&f, "untrusted.jt.test", p.port, 0),
+                     JT_ERR_JIT_NEGATIVE);
+    assert_int_equal(jt_tls_resumed(jt_conn_tls(f.conn)), 0);
+    assert_int_equal(jt_jit_ctx_stats(f.jit, &st), 0);
+    assert_int_equal(st.sessions_saved, 0);
     th_peer_stop(&p);
     fix_free(&f);
 }

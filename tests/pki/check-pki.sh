@@ -19,6 +19,7 @@ leaf-p384        | host=p384.jt.test   | leaf-p384.via-rsa.chain.pem| root-rsa.p
 leaf-x           | host=x.jt.test      | -                          | -                  | ok
 leaf-x           | host=x.jt.test      | leaf-x.via-rsa.chain.pem   | root-rsa.pem       | ok
 leaf-x           | host=x.jt.test      | -                          | root-rsa.pem       | 1:unable to get local issuer certificate
+leaf-p384        | host=p384.jt.test   | leaf-p384.via-untrusted.chain.pem| root-p384.pem | ok
 leaf-wild        | host=a.wild.jt.test | -                          | -                  | ok
 leaf-wild        | host=wild.jt.test   | -                          | -                  | 0:hostname mismatch
 leaf-noskid-root | host=www.jt.test    | -                          | -                  | ok
@@ -46,11 +47,17 @@ leaf-clientauth  | host=www.jt.test    | -                          | -         
 leaf-under-notca | host=www.jt.test    | -                          | -                  | 1:invalid CA certificate
 leaf-pathlen     | host=www.jt.test    | -                          | -                  | 2:path length constraint exceeded
 leaf-nc-out      | host=www.example.test| -                         | -                  | 0:permitted subtree violation
+leaf-liar        | host=www.jt.test    | -                          | -                  | 1:certificate signature failure
+leaf-liar        | host=www.jt.test    | -                          | liar-ca-p256.pem   | ok
+leaf-under-expired| host=www.jt.test   | -                          | root-expired.pem   | 1:certificate has expired
+# openssl takes the first sibling with the right name and gives up; the JIT
+# flow tries both paths and verifies (test-jit-hostile.c).
+leaf-x           | host=x.jt.test      | leaf-x.siblings.chain.pem  | root-p256.pem      | 1:unable to get local issuer certificate
 '
 
 # The trust bundle, in order, and certificates it must not hold.
 TRUSTED_ROOTS='root-rsa root-p256 root-p384 root-noskid'
-NOT_TRUSTED='root-untrusted fake-ca-p256'
+NOT_TRUSTED='root-untrusted fake-ca-p256 liar-ca-p256 root-expired'
 
 MANIFEST_HEADER=$'name\tkind\tkeytype\tissuer\tsubject_cn\tskid_hex\takid_hex\tfile'
 
@@ -293,7 +300,8 @@ check_relations() {
   local r
   for r in inter-x-by-p256 inter-x-by-rsa root-p384 root-p384-by-rsa root-rsa \
     root-p256 root-noskid root-untrusted fake-ca-p256 leaf-noskid-root \
-    leaf-fake inter-akid-iss; do
+    leaf-fake inter-akid-iss inter-x-by-untrusted root-p384-by-untrusted \
+    liar-ca-p256 inter-liar root-expired; do
     CHECKS=$((CHECKS + 1))
     [[ -n ${C_SUBJECT[$r]+x} ]] || { fail "no certificate $r"; return 0; }
   done
@@ -305,8 +313,21 @@ check_relations() {
   expect_eq "root-p384-by-rsa: SKID of root-p384" "${C_SKID[root-p384-by-rsa]}" "${C_SKID[root-p384]}"
   expect_eq "root-p384-by-rsa: subject of root-p384" "${C_SUBJECT[root-p384-by-rsa]}" "${C_SUBJECT[root-p384]}"
   expect_eq "root-p384-by-rsa: key of root-p384" "${C_PUB[root-p384-by-rsa]}" "${C_PUB[root-p384]}"
+  expect_eq "inter-x-by-untrusted: SKID of inter-x" "${C_SKID[inter-x-by-untrusted]}" "${C_SKID[inter-x-by-p256]}"
+  expect_eq "inter-x-by-untrusted: subject of inter-x" "${C_SUBJECT[inter-x-by-untrusted]}" "${C_SUBJECT[inter-x-by-p256]}"
+  expect_eq "inter-x-by-untrusted: key of inter-x" "${C_PUB[inter-x-by-untrusted]}" "${C_PUB[inter-x-by-p256]}"
+  expect_eq "inter-x-by-untrusted: AKID of root-untrusted" "${C_AKID[inter-x-by-untrusted]}" "${C_SKID[root-untrusted]}"
+  expect_eq "root-p384-by-untrusted: SKID of root-p384" "${C_SKID[root-p384-by-untrusted]}" "${C_SKID[root-p384]}"
+  expect_eq "root-p384-by-untrusted: subject of root-p384" "${C_SUBJECT[root-p384-by-untrusted]}" "${C_SUBJECT[root-p384]}"
+  expect_eq "root-p384-by-untrusted: key of root-p384" "${C_PUB[root-p384-by-untrusted]}" "${C_PUB[root-p384]}"
+  expect_eq "liar-ca-p256: SKID of root-p256" "${C_SKID[liar-ca-p256]}" "${C_SKID[root-p256]}"
+  expect_eq "liar-ca-p256: subject of root-p256" "${C_SUBJECT[liar-ca-p256]}" "${C_SUBJECT[root-p256]}"
+  expect_eq "liar-ca-p256: key of root-untrusted" "${C_PUB[liar-ca-p256]}" "${C_PUB[root-untrusted]}"
+  expect_eq "inter-liar: AKID = SKID of root-p256" "${C_AKID[inter-liar]}" "${C_SKID[root-p256]}"
+  expect_eq "inter-liar: issuer DN of root-p256" "${C_ISSUER[inter-liar]}" "${C_SUBJECT[root-p256]}"
   expect_eq "root-p384: AKID = own SKID" "${C_AKID[root-p384]}" "${C_SKID[root-p384]}"
-  for r in root-rsa root-p256 root-noskid root-untrusted fake-ca-p256; do
+  for r in root-rsa root-p256 root-noskid root-untrusted fake-ca-p256 \
+    liar-ca-p256 root-expired; do
     expect_eq "$r: no AKID" "${C_AKID[$r]}" ""
   done
   expect_eq "root-noskid: no SKID" "${C_SKID[root-noskid]}" ""

@@ -36,6 +36,8 @@ root-p384         |root |p384   |-               |self            |JT Test Root 
 root-noskid       |root |p256   |-               |self            |JT Test Root No SKID        |-                    |ca      |root+skid=none                              |-
 root-untrusted    |root |p256   |-               |self            |JT Test Untrusted Root      |-                    |ca      |root                                        |-
 fake-ca-p256      |root |p256   |-               |self            |JT Test Root P-256          |-                    |ca      |root+skid=@root-p256                        |-
+liar-ca-p256      |root |p256   |root-untrusted  |self            |JT Test Root P-256          |-                    |ca      |root+skid=@root-p256                        |-
+root-expired      |root |p256   |-               |self            |JT Test Root Expired        |-                    |20190101000000Z..20200101000000Z|root              |-
 # Intermediates.
 inter-rsa         |inter|rsa2048|-               |root-rsa        |JT Test Inter RSA           |-                    |ca      |inter                                       |-
 inter-p256        |inter|p256   |-               |root-p256       |JT Test Inter P-256         |-                    |ca      |inter                                       |-
@@ -43,6 +45,9 @@ inter-p384        |inter|p384   |-               |root-p384       |JT Test Inter
 inter-x-by-p256   |inter|p256   |-               |root-p256       |JT Test Inter X             |-                    |ca      |inter                                       |-
 inter-x-by-rsa    |inter|p256   |inter-x-by-p256 |root-rsa        |JT Test Inter X             |-                    |ca      |inter                                       |-
 root-p384-by-rsa  |inter|p384   |root-p384       |root-rsa        |JT Test Root P-384          |-                    |ca      |inter+bc=critical,CA:TRUE                   |-
+inter-x-by-untrusted|inter|p256 |inter-x-by-p256 |root-untrusted  |JT Test Inter X             |-                    |ca      |inter                                       |-
+root-p384-by-untrusted|inter|p384|root-p384      |root-untrusted  |JT Test Root P-384          |-                    |ca      |inter+bc=critical,CA:TRUE                   |-
+inter-liar        |inter|p256   |-               |liar-ca-p256    |JT Test Inter Liar          |-                    |ca      |inter                                       |-
 inter-untrusted   |inter|p256   |-               |root-untrusted  |JT Test Untrusted Inter     |-                    |ca      |inter                                       |-
 inter-notca       |inter|p256   |-               |root-p256       |notca.jt.test               |DNS:notca.jt.test    |leaf    |leaf                                        |-
 inter-deep        |inter|p256   |-               |inter-p256      |JT Test Inter Deep          |-                    |ca      |inter+bc=critical,CA:TRUE                   |-
@@ -72,6 +77,8 @@ leaf-under-notca  |leaf |p256   |-               |inter-notca     |www.jt.test  
 leaf-pathlen      |leaf |p256   |-               |inter-deep      |www.jt.test                 |DNS:www.jt.test      |leaf    |leaf                                        |-
 leaf-is-ca        |leaf |p256   |-               |inter-p256      |www.jt.test                 |DNS:www.jt.test      |leaf    |leaf+bc=critical,CA:TRUE+ku=critical,digitalSignature,keyCertSign|-
 leaf-nc-out       |leaf |p256   |-               |inter-nc        |www.example.test            |DNS:www.example.test |leaf    |leaf                                        |-
+leaf-liar         |leaf |p256   |-               |inter-liar      |www.jt.test                 |DNS:www.jt.test      |leaf    |leaf                                        |-
+leaf-under-expired|leaf |p256   |-               |root-expired    |www.jt.test                 |DNS:www.jt.test      |leaf    |leaf                                        |-
 # chain20: root-p256 -> 19 intermediates without pathlen -> leaf.
 chain20/i01       |inter|p256   |-               |root-p256       |JT Test Chain20 I01         |-                    |ca      |inter+bc=critical,CA:TRUE                   |-
 chain20/i02       |inter|p256   |-               |chain20/i01     |JT Test Chain20 I02         |-                    |ca      |inter+bc=critical,CA:TRUE                   |-
@@ -111,6 +118,8 @@ PKI_CHAINS='
 leaf-x.via-rsa      | leaf-x inter-x-by-rsa
 leaf-p384.via-rsa   | leaf-p384 inter-p384 root-p384-by-rsa
 leaf-attacker.mitm  | leaf-attacker leaf-www inter-p256
+leaf-x.siblings     | leaf-x inter-x-by-untrusted inter-x-by-p256
+leaf-p384.via-untrusted | leaf-p384 inter-p384 root-p384-by-untrusted
 '
 
 # OUTDIR/roots-trusted.pem: the trust anchors the tests configure.

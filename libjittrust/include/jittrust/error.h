@@ -258,6 +258,104 @@ extern "C" {
     X(JT_ERR_TLS_HANDSHAKE_EOF, -715,                                          \
       "tls: peer closed the connection during the handshake, without an "      \
       "alert (it may accept none of our TLS 1.2 suites or curves)")            \
+    X(JT_ERR_TLS_HS_FRAGMENTED, -716,                                          \
+      "tls: a server handshake message spans several records (e.g. a "         \
+      "Certificate message over 16 KB: too long a chain); mbedTLS 2.28 "       \
+      "cannot reassemble it")                                                  \
+    X(JT_ERR_TLS_PEER_CERT_PARSE, -717,                                        \
+      "tls: mbedTLS cannot parse a certificate the server sent (e.g. a "       \
+      "critical nameConstraints extension, which mbedTLS 2.28 does not "       \
+      "support; mbedTLS code via jt_tls_mbedtls_error)")                       \
+    /* h1 (HTTP/1 codec, URLs, redirects) */                                   \
+    X(JT_ERR_H1_BAD_STATUS_LINE, -800,                                         \
+      "h1: malformed status line (want \"HTTP/1.x NNN reason\")")              \
+    X(JT_ERR_H1_BAD_VERSION, -801,                                             \
+      "h1: the response is not HTTP/1.0 or HTTP/1.1")                          \
+    X(JT_ERR_H1_BAD_HEADER, -802,                                              \
+      "h1: malformed response header line (no colon, a name that is "          \
+      "not a token, whitespace before the colon or the first header, "         \
+      "or a control byte in the value)")                                       \
+    X(JT_ERR_H1_BAD_LINE_END, -803,                                            \
+      "h1: a CR not followed by LF in the response head or chunk "             \
+      "framing")                                                               \
+    X(JT_ERR_H1_LINE_TOO_LONG, -804,                                           \
+      "h1: a response status, header, trailer or chunk-size line is "          \
+      "longer than the parser's line buffer (cap buf_size - 1)")               \
+    X(JT_ERR_H1_HEAD_TOO_BIG, -805,                                            \
+      "h1: response head (1xx, status line, headers, trailers) larger "        \
+      "than the cap max_head")                                                 \
+    X(JT_ERR_H1_TOO_MANY_HEADERS, -806,                                        \
+      "h1: more response header fields than the cap max_headers")              \
+    X(JT_ERR_H1_BAD_CONTENT_LENGTH, -807,                                      \
+      "h1: Content-Length is not a decimal number, or exceeds 64 bits")        \
+    X(JT_ERR_H1_CONTENT_LENGTH_MISMATCH, -808,                                 \
+      "h1: Content-Length values disagree (a possible response "               \
+      "smuggling attempt)")                                                    \
+    X(JT_ERR_H1_TRANSFER_ENCODING, -809,                                       \
+      "h1: Transfer-Encoding other than a single \"chunked\" (e.g. "           \
+      "gzip) is not supported")                                                \
+    X(JT_ERR_H1_SWITCHING_PROTOCOLS, -810,                                     \
+      "h1: server answered 101 Switching Protocols, but no upgrade "           \
+      "was asked")                                                             \
+    X(JT_ERR_H1_CHUNK_SIZE, -811,                                              \
+      "h1: malformed chunk size line (not hex, over 64 bits, or a "            \
+      "control byte in an extension)")                                         \
+    X(JT_ERR_H1_CHUNK_CRLF, -812,                                              \
+      "h1: chunk data not followed by CRLF (chunk size and data "              \
+      "disagree)")                                                             \
+    X(JT_ERR_H1_BODY_TOO_BIG, -813,                                            \
+      "h1: response body larger than the cap max_body")                        \
+    X(JT_ERR_H1_TRUNCATED, -814,                                               \
+      "h1: connection closed before the response ended (head, "                \
+      "Content-Length body or last chunk unfinished)")                         \
+    X(JT_ERR_H1_NO_RESPONSE, -815,                                             \
+      "h1: connection closed before any response byte (a reused "              \
+      "connection may have been closed by the server: retry on a new "         \
+      "one)")                                                                  \
+    X(JT_ERR_H1_MAYBE_TRUNCATED, -816,                                         \
+      "h1: the body ran to a connection close without TLS "                    \
+      "close_notify: it may be truncated")                                     \
+    X(JT_ERR_H1_CALLBACK, -817,                                                \
+      "h1: a parser callback returned non-zero and stopped the parser")        \
+    X(JT_ERR_H1_BAD_METHOD, -818,                                              \
+      "h1: request method is empty or not an HTTP token")                      \
+    X(JT_ERR_H1_BAD_HEADER_NAME, -819,                                         \
+      "h1: request header name is empty or not an HTTP token")                 \
+    X(JT_ERR_H1_BAD_HEADER_VALUE, -820,                                        \
+      "h1: request header value contains CR, LF, NUL or another "              \
+      "control byte (header injection refused)")                               \
+    X(JT_ERR_H1_RESERVED_HEADER, -821,                                         \
+      "h1: request headers Host, Content-Length, Transfer-Encoding "           \
+      "and Connection are written by the codec, not the caller")               \
+    X(JT_ERR_H1_BODY_LENGTH, -822,                                             \
+      "h1: request body bytes do not match the declared "                      \
+      "Content-Length (or the request has no body)")                           \
+    X(JT_ERR_H1_URL_SYNTAX, -823,                                              \
+      "h1 url: not an absolute URL (want "                                     \
+      "http[s]://host[:port][/path][?query])")                                 \
+    X(JT_ERR_H1_URL_SCHEME, -824, "h1 url: scheme is not http or https")       \
+    X(JT_ERR_H1_URL_USERINFO, -825,                                            \
+      "h1 url: user:password@ in a URL is refused; send credentials "          \
+      "in an Authorization header")                                            \
+    X(JT_ERR_H1_URL_PORT, -826,                                                \
+      "h1 url: port is not a decimal number in 1..65535")                      \
+    X(JT_ERR_H1_URL_BAD_CHAR, -827,                                            \
+      "h1 url: space or control byte in the URL (percent-encode it)")          \
+    X(JT_ERR_H1_REDIRECT_STATUS, -828,                                         \
+      "h1 redirect: status is not 301, 302, 303, 307 or 308")                  \
+    X(JT_ERR_H1_REDIRECT_NO_LOCATION, -829,                                    \
+      "h1 redirect: redirect response has no Location header")                 \
+    X(JT_ERR_H1_REDIRECT_DOWNGRADE, -830,                                      \
+      "h1 redirect: redirect from https to http refused (allow it "            \
+      "explicitly)")                                                           \
+    X(JT_ERR_H1_REDIRECT_NO_REPLAY, -831,                                      \
+      "h1 redirect: 307/308 must send the request body again, but it "         \
+      "was streamed and cannot be replayed")                                   \
+    X(JT_ERR_H1_REDIRECT_TOO_MANY, -832,                                       \
+      "h1 redirect: more redirects than the limit (max_redirs)")               \
+    X(JT_ERR_H1_REDIRECT_LOOP, -833,                                           \
+      "h1 redirect: redirect loop (this URL was already requested "            \
+      "with this method)")                                                     \
     X(JT_ERR_JIT_PENDING, -1100,                                               \
       "jit: trust lookup still running; the done callback will follow")        \
     X(JT_ERR_JIT_NO_TRUSTED_CA, -1101,                                         \
@@ -303,7 +401,7 @@ extern "C" {
       "jit: a trust source could not be loaded (unreadable file or not a "     \
       "certificate)")                                                          \
     X(JT_ERR_JIT_BUSY, -1117,                                                  \
-      "jit: too many trust queries in flight (query slot table full)")        \
+      "jit: too many trust queries in flight (query slot table full)")         \
     X(JT_ERR_JIT_CACHE_FILE, -1118,                                            \
       "jit: saved host cache is malformed (header, field, key or expiry); "    \
       "nothing was loaded")

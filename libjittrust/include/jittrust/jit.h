@@ -59,6 +59,8 @@ extern "C" {
 #define JT_JIT_MSG_MAX 512u
 /* Most parsed CA sets a context keeps. */
 #define JT_JIT_MAX_CASETS 16u
+/* Most TLS sessions a context keeps. */
+#define JT_JIT_MAX_SESSIONS 16u
 
 struct jt_jit_ctx_opts {
     struct jt_loop *loop;         /* required: clock for the caches */
@@ -76,12 +78,19 @@ struct jt_jit_ctx_opts {
      * at most JT_JIT_MAX_CASETS). */
     uint32_t caset_grace_ms;
     size_t caset_max;
+    /* TLS sessions saved after a verification passed: at most
+     * |max_sessions| (0: 4; JT_JIT_NO_SESSIONS: none; at most
+     * JT_JIT_MAX_SESSIONS), each for |session_ttl_ms| (0: 3600000). */
+    size_t max_sessions;
+    uint32_t session_ttl_ms;
     jt_trace_fn trace; /* may be NULL: every step as an event */
     void *trace_ud;
 };
 
 /* caset_grace_ms value: free a CA set as soon as its last user goes. */
 #define JT_JIT_GRACE_NONE UINT32_MAX
+/* max_sessions value: keep no TLS session. */
+#define JT_JIT_NO_SESSIONS SIZE_MAX
 
 /* Counters of a context (jt_jit_ctx_stats), for tests, traces, metrics. */
 struct jt_jit_stats {
@@ -90,6 +99,7 @@ struct jt_jit_stats {
     uint64_t queries;          /* keys asked of a source */
     uint64_t ca_parsed;        /* anchor certificates parsed */
     uint64_t caset_hits, caset_misses;
+    uint64_t sessions_saved, sessions_resumed;
     size_t casets;      /* CA sets alive now (in use or idle) */
     size_t casets_idle; /* of which idle, waiting out the grace */
     uint32_t generation;
@@ -158,6 +168,18 @@ JT_API int jt_jit_ctx_save(struct jt_jit_ctx *ctx, char *buf, size_t cap,
  */
 JT_API int jt_jit_ctx_load(struct jt_jit_ctx *ctx, const char *buf, size_t len,
                            size_t *bad_line);
+
+/*
+ * jt_jit_session_offer() - before the handshake of |tls| to |host|:|port|,
+ * offer the TLS session saved after an earlier verification of that
+ * host (same port and policy, current generation), if any. A resumed
+ * handshake (jt_tls_resumed) is verified again in full on the chain
+ * saved with the session. jt_conn calls this itself.
+ * Returns 1 (offered), 0 (none saved), JT_ERR_INVAL or JT_ERR_TLS_CONFIG
+ * (the saved session was unusable and is forgotten).
+ */
+JT_API int jt_jit_session_offer(struct jt_jit_ctx *ctx, struct jt_tls *tls,
+                                const struct jt_host *host, uint16_t port);
 
 /* Called once when a verification that returned JT_ERR_JIT_PENDING ends:
  * |err| is 0 (verified) or the failure. */

@@ -102,7 +102,9 @@ JT_API void jt_tls_destroy(struct jt_tls *t);
  * JT_ERR_WANT_READ / JT_ERR_WANT_WRITE (call again when the pipe is
  * ready), or JT_ERR_TLS_PEER_VERSION, JT_ERR_TLS_NO_SHARED_PARAMS,
  * JT_ERR_TLS_PEER_CURVE, JT_ERR_TLS_NOT_TLS, JT_ERR_TLS_ALERT,
- * JT_ERR_TLS_CLOSED, JT_ERR_TLS_HANDSHAKE_EOF, JT_ERR_TLS_IO or
+ * JT_ERR_TLS_CLOSED, JT_ERR_TLS_HANDSHAKE_EOF, JT_ERR_TLS_HS_FRAGMENTED (a
+ * message over records, e.g. a Certificate message over 16 KB),
+ * JT_ERR_TLS_PEER_CERT_PARSE (e.g. nameConstraints), JT_ERR_TLS_IO or
  * JT_ERR_TLS_HANDSHAKE.
  */
 JT_API int jt_tls_handshake(struct jt_tls *t);
@@ -123,6 +125,11 @@ JT_API const char *jt_tls_alpn(const struct jt_tls *t);
 
 /* jt_tls_ciphersuite() - the suite's name after the handshake, or NULL. */
 JT_API const char *jt_tls_ciphersuite(const struct jt_tls *t);
+
+/* jt_tls_resumed() - 1 when the handshake resumed an offered session
+ * (jt_jit_session_offer): the server sent no certificate and the JIT
+ * flow re-verifies the chain saved with the session. */
+JT_API int jt_tls_resumed(const struct jt_tls *t);
 
 /* jt_tls_is_verified() - 1 once post-verification passed, else 0. */
 JT_API int jt_tls_is_verified(const struct jt_tls *t);
