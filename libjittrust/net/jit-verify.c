@@ -17,6 +17,7 @@
 
 #include "jit-int.h"
 #include "jittrust/error.h"
+#include "tls-int.h"
 
 /* Our verification profile: SHA-2, RSA >= 2048, P-256/P-384. */
 static const mbedtls_x509_crt_profile profile = {
@@ -226,51 +227,125 @@ parse_failed(struct jt_jit *j, size_t i, const struct jt_der_cert *c, int ret)
                  j->host.name, i, (unsigned)-ret);
 }
 
-/* Verify candidate path |p| against |ca|; 0 when it passes everything. */
-static int
-try_path(struct jt_jit *j, size_t p, mbedtls_x509_crt *ca,
-         const mbedtls_x509_crt **anchor)
-{
-    const struct jt_der_cert *leaf = jt_trust_cert(j->trust, 0);
-    struct vtop top = {NULL, -1, 0, 0};
-    mbedtls_x509_crt chain;
-    const size_t *idx;
-    size_t len;
-    uint32_t flags = 0;
-    int rc = jt_trust_path(j->trust, p, &idx, &len);
+/* The peer's certificates as mbedTLS parsed them, and their links. */
+struct relink {
+    mbedtls_x509_crt *node[JT_TRUST_DEFAULT_MAX_CERTS];
+    mbedtls_x509_crt *next[JT_TRUST_DEFAULT_MAX_CERTS];
+    size_t n;
+};
 
-    if (rc != 0 || len == 0 || idx[0] != 0 || !is_peer_leaf(j, leaf))
-        return JT_ERR_JIT_NOT_TRUSTED; /* every path starts at cert 0 */
-    mbedtls_x509_crt_init(&chain);
-    for (size_t i = 0; i < len && rc == 0; i++) {
+/*
+ * Link the peer's certificates, parsed once by mbedTLS in the handshake,
+ * in the order of path |idx| instead of parsing them again (their heap
+ * would be the largest part of a verification's). Returns the head (the
+ * peer's cert 0), or NULL (nothing changed) when a certificate of the
+ * path is not one of them: a resumed session's saved chain is parsed.
+ * unlink_path() must follow before anything else runs.
+ */
+static mbedtls_x509_crt *
+link_path(struct jt_jit *j, const size_t *idx, size_t len, struct relink *r)
+{
+    mbedtls_x509_crt *c = jti_tls_peer_crt(j->tls);
+
+    for (r->n = 0; c != NULL && c->raw.p != NULL; c = c->next, r->n++) {
+        if (r->n == JT_TRUST_DEFAULT_MAX_CERTS)
+            return NULL;
+        r->node[r->n] = c;
+        r->next[r->n] = c->next;
+    }
+    for (size_t i = 0; i < len; i++) {
+        const struct jt_der_cert *tc = jt_trust_cert(j->trust, idx[i]);
+
+        if (idx[i] >= r->n || tc == NULL ||
+            r->node[idx[i]]->raw.p != tc->raw.p ||
+            r->node[idx[i]]->raw.len != tc->raw.len)
+            return NULL; /* not the handshake's own certificate */
+    }
+    for (size_t i = 0; i < len; i++)
+        r->node[idx[i]]->next = i + 1 < len ? r->node[idx[i + 1]] : NULL;
+    return r->node[idx[0]];
+}
+
+/* Restore mbedTLS's links of the peer chain. */
+static void
+unlink_path(struct relink *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        r->node[i]->next = r->next[i];
+}
+
+/* Parse the certificates of path |idx| into |chain| (resumed sessions). */
+static int
+parse_path(struct jt_jit *j, const size_t *idx, size_t len,
+           mbedtls_x509_crt *chain)
+{
+    for (size_t i = 0; i < len; i++) {
         const struct jt_der_cert *c = jt_trust_cert(j->trust, idx[i]);
-        int ret = mbedtls_x509_crt_parse_der(&chain, c->raw.p, c->raw.len);
+        int ret = mbedtls_x509_crt_parse_der(chain, c->raw.p, c->raw.len);
 
         if (ret != 0) {
             parse_failed(j, idx[i], c, ret);
-            rc = JT_ERR_JIT_PARSE;
+            return JT_ERR_JIT_PARSE;
         }
     }
-    if (rc == 0) {
-        (void)mbedtls_x509_crt_verify_with_profile(
-            &chain, ca, NULL, &profile, j->host.name, &flags, vrfy_cb, &top);
-        j->flags = flags;
-        rc = map_flags(j, leaf, flags);
-        /* expired, but only the trusted CA itself: say so (the server did
-         * not send that certificate) */
-        if (rc == JT_ERR_JIT_EXPIRED &&
-            (top.top_flags & MBEDTLS_X509_BADCERT_EXPIRED) &&
-            !(top.below_flags & MBEDTLS_X509_BADCERT_EXPIRED))
-            rc = JT_ERR_JIT_ANCHOR_EXPIRED;
-    }
+    return 0;
+}
+
+/* The path's checks, on |chain| linked in path order. */
+static int
+check_path(struct jt_jit *j, mbedtls_x509_crt *chain, mbedtls_x509_crt *ca,
+           const mbedtls_x509_crt **anchor)
+{
+    const struct jt_der_cert *leaf = jt_trust_cert(j->trust, 0);
+    struct vtop top = {NULL, -1, 0, 0};
+    uint32_t flags = 0;
+    int rc;
+
+    (void)mbedtls_x509_crt_verify_with_profile(
+        chain, ca, NULL, &profile, j->host.name, &flags, vrfy_cb, &top);
+    j->flags = flags;
+    rc = map_flags(j, leaf, flags);
+    /* expired, but only the trusted CA itself: say so (the server did not
+     * send that certificate) */
+    if (rc == JT_ERR_JIT_EXPIRED &&
+        (top.top_flags & MBEDTLS_X509_BADCERT_EXPIRED) &&
+        !(top.below_flags & MBEDTLS_X509_BADCERT_EXPIRED))
+        rc = JT_ERR_JIT_ANCHOR_EXPIRED;
     if (rc == 0)
-        rc = check_usage(leaf, &chain);
+        rc = check_usage(leaf, chain);
     if (rc == 0)
         rc = check_anchor(j, leaf, top.crt);
     if (rc == 0) {
         note_anchor_key(j, top.crt);
         *anchor = top.crt;
     }
+    return rc;
+}
+
+/* Verify candidate path |p| against |ca|; 0 when it passes everything. */
+static int
+try_path(struct jt_jit *j, size_t p, mbedtls_x509_crt *ca,
+         const mbedtls_x509_crt **anchor)
+{
+    const struct jt_der_cert *leaf = jt_trust_cert(j->trust, 0);
+    struct relink r;
+    mbedtls_x509_crt chain, *head;
+    const size_t *idx;
+    size_t len;
+    int rc = jt_trust_path(j->trust, p, &idx, &len);
+
+    if (rc != 0 || len == 0 || idx[0] != 0 || !is_peer_leaf(j, leaf))
+        return JT_ERR_JIT_NOT_TRUSTED; /* every path starts at cert 0 */
+    head = link_path(j, idx, len, &r);
+    if (head != NULL) {
+        rc = check_path(j, head, ca, anchor);
+        unlink_path(&r);
+        return rc;
+    }
+    mbedtls_x509_crt_init(&chain);
+    rc = parse_path(j, idx, len, &chain);
+    if (rc == 0)
+        rc = check_path(j, &chain, ca, anchor);
     mbedtls_x509_crt_free(&chain);
     return rc;
 }

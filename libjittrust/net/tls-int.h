@@ -42,4 +42,12 @@ int jti_tls_session_save(const struct jt_tls *t, uint8_t *buf, size_t cap,
  */
 int jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len);
 
+/*
+ * jti_tls_peer_crt() - mbedTLS's parsed peer chain (cert 0 first), or
+ * NULL before the handshake. The JIT flow links its nodes in path order
+ * for one verification and restores the links at once (jit-verify.c);
+ * nothing else may change it.
+ */
+struct mbedtls_x509_crt *jti_tls_peer_crt(struct jt_tls *t);
+
 #endif /* JITTRUST_NET_TLS_INT_H */

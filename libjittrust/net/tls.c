@@ -666,3 +666,13 @@ jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len)
     mbedtls_ssl_session_free(&sess);
     return ret == 0 ? 0 : JT_ERR_TLS_CONFIG;
 }
+
+struct mbedtls_x509_crt *
+jti_tls_peer_crt(struct jt_tls *t)
+{
+    if (t == NULL || !t->handshake_done)
+        return NULL;
+    /* the session owns it; see tls-int.h for the one use */
+    return (struct mbedtls_x509_crt *)(uintptr_t)mbedtls_ssl_get_peer_cert(
+        &t->ssl);
+}

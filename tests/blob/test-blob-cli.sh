@@ -284,8 +284,15 @@ t_webroot_mozilla() {
     issname=$(echo -n "$iss"_"$ser" | tr -cd '[a-zA-Z0-9]_')
     if [ -n "$skid" ]; then
       [ -f "www/der/${issname}_$skid" ] || fail "$f: no der/${issname}_$skid"
-      [ "$(readlink "www/by-skid/$skid")" = "../der/${issname}_$skid" ] ||
-        fail "$f: by-skid/$skid"
+      # a SKID two Mozilla roots share (this bundle has one) names one of
+      # them, a DER filed under that SKID; which one is the rule checked on
+      # the test PKI above
+      case "$(readlink "www/by-skid/$skid")" in
+        "../der/${issname}_$skid") ;;
+        ../der/*_"$skid") [ -f "www/by-skid/$skid" ] ||
+          fail "$f: by-skid/$skid dangles" ;;
+        *) fail "$f: by-skid/$skid" ;;
+      esac
     fi
     [ -L "www/by-iss/$issname" ] || fail "$f: no by-iss/$issname"
     n=$((n + 1))
