@@ -192,9 +192,7 @@ int
 jt_jit_create(struct jt_jit_ctx *ctx, struct jt_tls *tls,
               const struct jt_host *host, uint16_t port, struct jt_jit **out)
 {
-    struct jt_trust_opts to = {0};
     struct jt_jit *j;
-    int rc;
 
     if (out == NULL)
         return JT_ERR_INVAL;
@@ -204,16 +202,6 @@ jt_jit_create(struct jt_jit_ctx *ctx, struct jt_tls *tls,
     j = jti_calloc(ctx->o.alloc, 1, sizeof(*j));
     if (j == NULL)
         return JT_ERR_NOMEM;
-    to.hash = jt_hash_ops_mbedtls();
-    if (ctx->o.index != NULL) {
-        to.index_check = index_check;
-        to.index_ud = (void *)(uintptr_t)ctx->o.index;
-    }
-    rc = jt_trust_create(&j->trust, &to, ctx->o.alloc);
-    if (rc != 0) {
-        jti_free(ctx->o.alloc, j);
-        return rc;
-    }
     j->ctx = ctx;
     j->tls = tls;
     j->host = *host;
@@ -757,6 +745,26 @@ save_session(struct jt_jit *j)
         jti_session_store(j, spans, n);
 }
 
+/* The trust decision, sized for the |n| certificates sent (its arrays
+ * are most of a verification's heap), with the stash cap beyond that. */
+static int
+make_trust(struct jt_jit *j, size_t n)
+{
+    struct jt_trust_opts to = {0};
+
+    if (j->trust != NULL)
+        return 0;
+    to.hash = jt_hash_ops_mbedtls();
+    if (j->ctx->o.index != NULL) {
+        to.index_check = index_check;
+        to.index_ud = (void *)(uintptr_t)j->ctx->o.index;
+    }
+    to.max_certs = n == 0 || n > JT_TRUST_DEFAULT_MAX_CERTS
+                       ? JT_TRUST_DEFAULT_MAX_CERTS
+                       : n;
+    return jt_trust_create(&j->trust, &to, j->ctx->o.alloc);
+}
+
 /* Stash the peer chain and build the paths and keys. */
 static int
 load_chain(struct jt_jit *j)
@@ -766,6 +774,9 @@ load_chain(struct jt_jit *j)
     int rc = chain_of(j, spans, &n);
 
     if (rc != 0 && rc != JT_ERR_NOSPC)
+        return rc;
+    rc = make_trust(j, n);
+    if (rc != 0)
         return rc;
     for (size_t i = 0; i < n && i < CHAIN_CAP; i++) {
         rc = jt_trust_add_cert(j->trust, spans[i].p, spans[i].len);

@@ -14,6 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+: >"$tmp/server.log" # exists before the background job opens it
 openssl s_server -accept 127.0.0.1:0 -cert "$pki/leaf-www.pem" \
   -key "$pki/leaf-www.key" -cert_chain "$pki/inter-p256.pem" -www -msg \
   >"$tmp/server.log" 2>&1 &
