@@ -32,6 +32,7 @@ struct jt_conn {
     struct jt_tls *tls;
     struct jt_jit *jit;
     int stage, result, ended, hung_up, reconnected, handshakes;
+    int probing, probed; /* client certificate: probe first, when cold */
     uint64_t t_phase;
     char msg[JT_CONN_MSG_MAX];
 };
@@ -99,25 +100,19 @@ wait_io(struct jt_conn *c, int rc)
 
 static void start_connect(struct jt_conn *c);
 
-/* The lookup answered (verified or not). */
+/* Drop this attempt and connect again to the same addresses. */
 static void
-on_verified(struct jt_jit *j, int err, void *ud)
+restart(struct jt_conn *c, int why, const char *text)
 {
-    struct jt_conn *c = ud;
     struct jt_trace_event ev = {0};
 
-    (void)j;
-    if (err != 0 || !c->hung_up) {
-        end(c, err);
-        return;
-    }
-    /* the peer left while we waited: once more, now with the trust known */
     ev.type = JT_TRACE_RECONNECT;
-    ev.rc = c->hung_up;
-    ev.text = "peer closed during the trust lookup";
+    ev.rc = why;
+    ev.text = text;
     trace(c, &ev);
     c->reconnected = 1;
     c->hung_up = 0;
+    c->probing = 0;
     quiesce(c);
     jt_jit_destroy(c->jit);
     c->jit = NULL;
@@ -126,6 +121,31 @@ on_verified(struct jt_jit *j, int err, void *ud)
     close(c->pipe.fd);
     c->pipe.fd = -1;
     start_connect(c);
+}
+
+/* The verification ended: done, or once more (after a probe, or when the
+ * peer hung up during the lookup, now with the trust known). */
+static void
+after_verify(struct jt_conn *c, int err)
+{
+    if (err == 0 && c->probing) {
+        c->probed = 1;
+        restart(c, 0,
+                "certificate-only probe verified the server: connecting "
+                "with the client certificate");
+    } else if (err == 0 && c->hung_up && !c->reconnected) {
+        restart(c, c->hung_up, "peer closed during the trust lookup");
+    } else {
+        end(c, err);
+    }
+}
+
+/* The lookup answered (verified or not). */
+static void
+on_verified(struct jt_jit *j, int err, void *ud)
+{
+    (void)j;
+    after_verify(ud, err);
 }
 
 /* The handshake is done: JIT verification. */
@@ -137,7 +157,9 @@ verify(struct jt_conn *c)
 
     c->handshakes++;
     ev.type = JT_TRACE_HANDSHAKE;
-    ev.text = jt_tls_ciphersuite(c->tls);
+    ev.text = c->probing ? "certificate-only probe (no client certificate "
+                           "sent)"
+                         : jt_tls_ciphersuite(c->tls);
     ev.count = (size_t)c->handshakes;
     ev.index = jt_tls_resumed(c->tls);
     trace(c, &ev);
@@ -146,13 +168,15 @@ verify(struct jt_conn *c)
     rc = jt_jit_create(c->o.jit, c->tls, &c->host, c->o.port, &c->jit);
     if (rc == 0)
         rc = jt_jit_verify(c->jit, on_verified, c);
+    if (rc == JT_ERR_JIT_PENDING && c->probing)
+        return; /* a probe is closed anyway: no hang-up to watch for */
     if (rc == JT_ERR_JIT_PENDING) {
         /* the answer comes later: meanwhile watch for a hang-up */
         rc = jt_loop_watch(c->o.loop, c->pipe.fd, JT_LOOP_READ, on_fd, c);
         if (rc == 0)
             return;
     }
-    end(c, rc);
+    after_verify(c, rc);
 }
 
 static void
@@ -175,7 +199,7 @@ on_fd(struct jt_loop *loop, int fd, unsigned events, void *ud)
         }
         return;
     }
-    rc = jt_tls_handshake(c->tls);
+    rc = c->probing ? jt_tls_probe(c->tls) : jt_tls_handshake(c->tls);
     if (rc == JT_ERR_WANT_READ || rc == JT_ERR_WANT_WRITE) {
         rc = wait_io(c, rc);
         if (rc != 0)
@@ -239,7 +263,11 @@ on_connected(struct jt_connect *cn, int err, int fd, void *ud)
     c->stage = JT_CONN_TLS;
     c->t_phase = jt_loop_now(c->o.loop);
     rc = jt_tls_create(c->o.tls, &c->host, jt_fd_pipe_ops(), &c->pipe, &c->tls);
-    if (rc == 0)
+    /* a client certificate is only ever sent to a server the context
+     * already knows (warm); else a certificate-only probe comes first */
+    c->probing = jt_tls_config_has_cert(c->o.tls) && !c->probed &&
+                 !jt_jit_ctx_is_warm(c->o.jit, &c->host, c->o.port);
+    if (rc == 0 && !c->probing)
         (void)jt_jit_session_offer(c->o.jit, c->tls, &c->host, c->o.port);
     if (rc != 0) {
         end(c, rc);

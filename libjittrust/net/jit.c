@@ -161,6 +161,23 @@ jt_jit_ctx_flush(struct jt_jit_ctx *c)
 }
 
 int
+jt_jit_ctx_is_warm(struct jt_jit_ctx *c, const struct jt_host *h, uint16_t port)
+{
+    struct jt_cache_key ck;
+    size_t used;
+
+    if (c == NULL || h == NULL)
+        return 0;
+    ck.host = h->name;
+    ck.host_len = h->len;
+    ck.port = port;
+    ck.policy = c->o.policy;
+    /* a live entry with a value: "too small" for no buffer means a hit */
+    return jt_cache_get(c->hosts, &ck, jt_loop_now(c->o.loop), NULL, 0,
+                        &used) == JT_ERR_CACHE_BUF_TOO_SMALL;
+}
+
+int
 jt_jit_ctx_stats(const struct jt_jit_ctx *c, struct jt_jit_stats *out)
 {
     if (c == NULL || out == NULL)

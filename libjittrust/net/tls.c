@@ -81,6 +81,7 @@ struct jt_tls {
     uint8_t offered_id[32]; /* session ID offered for resumption */
     size_t offered_len;
     int resumed;
+    int probed; /* jt_tls_probe() reached the server's key exchange */
 };
 
 /* ---- config ---- */
@@ -170,7 +171,8 @@ config_setup(struct jt_tls_config *c, const struct jt_tls_config_opts *o)
     rc = pin_settings(c);
     if (rc == 0)
         rc = copy_alpn(c, o->alpn);
-    if (rc == 0 && c->role == JT_TLS_SERVER)
+    if (rc == 0 &&
+        (c->role == JT_TLS_SERVER || o->cert != NULL || o->key != NULL))
         rc = load_credentials(c, o);
     return rc;
 }
@@ -436,7 +438,9 @@ jt_tls_peer_chain(const struct jt_tls *t, struct jt_span *out, size_t cap,
         *n = 0;
     if (t == NULL || n == NULL || (out == NULL && cap > 0))
         return JT_ERR_INVAL;
-    c = t->handshake_done ? mbedtls_ssl_get_peer_cert(&t->ssl) : NULL;
+    c = t->handshake_done ? mbedtls_ssl_get_peer_cert(&t->ssl)
+        : t->probed       ? t->ssl.session_negotiate->peer_cert
+                          : NULL;
     if (c == NULL || c->raw.p == NULL)
         return JT_ERR_TLS_NO_PEER_CERT;
     for (; c != NULL && c->raw.p != NULL; c = c->next, i++) {
@@ -670,9 +674,45 @@ jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len)
 struct mbedtls_x509_crt *
 jti_tls_peer_crt(struct jt_tls *t)
 {
-    if (t == NULL || !t->handshake_done)
+    if (t == NULL || (!t->handshake_done && !t->probed))
         return NULL;
+    if (t->probed)
+        return t->ssl.session_negotiate->peer_cert;
     /* the session owns it; see tls-int.h for the one use */
     return (struct mbedtls_x509_crt *)(uintptr_t)mbedtls_ssl_get_peer_cert(
         &t->ssl);
+}
+
+int
+jt_tls_config_has_cert(const struct jt_tls_config *cfg)
+{
+    return cfg != NULL && cfg->role == JT_TLS_CLIENT &&
+           cfg->own_cert.raw.p != NULL;
+}
+
+int
+jt_tls_probe(struct jt_tls *t)
+{
+    if (t == NULL)
+        return JT_ERR_INVAL;
+    if (t->fatal != 0)
+        return t->fatal;
+    if (t->probed)
+        return 0;
+    if (t->cfg->role != JT_TLS_CLIENT || t->handshake_done)
+        return JT_ERR_STATE;
+    /* each step handles one message; stop once the ServerKeyExchange
+     * (signed with cert 0's key) is in, before our second flight */
+    while (t->ssl.state <= MBEDTLS_SSL_SERVER_KEY_EXCHANGE &&
+           t->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
+        int rc = result(t, mbedtls_ssl_handshake_step(&t->ssl));
+
+        if (rc != 0)
+            return rc;
+    }
+    if (t->ssl.session_negotiate == NULL ||
+        t->ssl.session_negotiate->peer_cert == NULL)
+        return JT_ERR_TLS_NO_PEER_CERT;
+    t->probed = 1;
+    return 0;
 }

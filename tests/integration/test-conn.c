@@ -534,6 +534,123 @@ cache_file_malformed(void **state)
     fix_free(&f);
 }
 
+/* s_server -msg: a Certificate message the server received. */
+#define CLIENT_CERT_MSG "<<< TLS 1.2, Handshake [length "
+#define CERT_NAME "], Certificate\n" /* not CertificateVerify */
+
+/* Count Certificate messages the server received from clients. */
+static int
+client_certs_seen(const struct th_peer *p)
+{
+    char line[512];
+    int n = 0;
+    FILE *f = fopen(p->log, "r");
+
+    assert_non_null(f);
+    while (fgets(line, sizeof(line), f) != NULL)
+        n += strstr(line, CLIENT_CERT_MSG) != NULL &&
+             strstr(line, CERT_NAME) != NULL;
+    fclose(f);
+    return n;
+}
+
+/* s_server asking for a client certificate, verified against the roots. */
+static void
+serve_mtls(struct th_peer *p, const char *leaf, const char *inter)
+{
+    char cert[512], key[512], chain[512], roots[512], name[128];
+    const char *args[] = {"-cert",
+                          cert,
+                          "-key",
+                          key,
+                          "-www",
+                          "-msg",
+                          "-Verify",
+                          "1",
+                          "-CAfile",
+                          roots,
+                          "-verify_return_error",
+                          "-cert_chain",
+                          chain,
+                          NULL};
+
+    snprintf(name, sizeof(name), "%s.pem", leaf);
+    th_pki_path(cert, sizeof(cert), name);
+    snprintf(name, sizeof(name), "%s.key", leaf);
+    th_pki_path(key, sizeof(key), name);
+    snprintf(name, sizeof(name), "%s.pem", inter);
+    th_pki_path(chain, sizeof(chain), name);
+    th_pki_path(roots, sizeof(roots), "roots-trusted.pem");
+    assert_int_equal(th_s_server_start(p, args), 0);
+}
+
+/* A client config carrying leaf-clientauth (with its intermediate). */
+static void
+client_cert_config(struct fix *f)
+{
+    struct jt_tls_config_opts co = {0};
+    char path[512];
+    size_t clen, klen;
+    uint8_t *cert = th_read_file(
+        th_pki_path(path, sizeof(path), "leaf-clientauth.chain.pem"), &clen);
+    uint8_t *key = th_read_file(
+        th_pki_path(path, sizeof(path), "leaf-clientauth.key"), &klen);
+
+    assert_non_null(cert);
+    assert_non_null(key);
+    co.role = JT_TLS_CLIENT;
+    co.cert = cert;
+    co.cert_len = clen + 1; /* PEM: the NUL th_read_file adds */
+    co.key = key;
+    co.key_len = klen + 1;
+    jt_tls_config_destroy(f->cfg);
+    assert_int_equal(jt_tls_config_create(&co, &f->cfg), 0);
+    assert_int_equal(jt_tls_config_has_cert(f->cfg), 1);
+    free(cert);
+    free(key);
+}
+
+/*
+ * A client certificate is never sent to a server the context does not
+ * know: the first connection is a certificate-only probe (the server
+ * receives no client Certificate), then the real one, warm; later
+ * connections go straight in. An untrusted server never sees it.
+ */
+static void
+client_cert_probe(void **state)
+{
+    struct th_peer p = {0}, u = {0};
+    struct fix f;
+
+    (void)state;
+    fix_init(&f, 0);
+    client_cert_config(&f);
+    serve_mtls(&p, "leaf-www", "inter-p256");
+    map(&f, "www.jt.test", p.port);
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(jt_conn_handshakes(f.conn), 2);
+    assert_int_equal(count(&f, JT_TRACE_RECONNECT), 1);
+    assert_true(get_page(&f, "s_server"));
+    assert_int_equal(th_peer_log_count(&p, "ClientHello"), 2);
+    assert_int_equal(client_certs_seen(&p), 1); /* the real one only */
+    /* known now: no probe */
+    f.ntypes = 0;
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(count(&f, JT_TRACE_RECONNECT), 0);
+    assert_true(get_page(&f, "s_server"));
+    th_peer_stop(&p);
+
+    serve_mtls(&u, "leaf-untrusted", "inter-untrusted");
+    map(&f, "untrusted.jt.test", u.port);
+    assert_int_equal(fix_connect(&f, "untrusted.jt.test", u.port, 0),
+                     JT_ERR_JIT_NO_TRUSTED_CA);
+    assert_int_equal(jt_conn_handshakes(f.conn), 1);
+    assert_int_equal(th_peer_log_count(&u, "ClientHello"), 1);
+    assert_int_equal(client_certs_seen(&u), 0);
+    th_peer_stop(&u);
+    fix_free(&f);
+}
+
 int
 main(void)
 {
@@ -546,6 +663,7 @@ main(void)
         cmocka_unit_test(hangup_during_lookup),
         cmocka_unit_test(cache_file_roundtrip),
         cmocka_unit_test(cache_file_malformed),
+        cmocka_unit_test(client_cert_probe),
     };
 
     return cmocka_run_group_tests_name("conn", tests, NULL, NULL);

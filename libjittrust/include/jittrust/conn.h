@@ -11,7 +11,15 @@
  * asynchronous lookup runs, the connection is made once more to the same
  * addresses when the lookup has answered, and that attempt verifies warm
  * (jt_conn_handshakes() then says 2). A failed verification is never
- * retried.
+ * retried. A TLS session saved by the context for the host is offered,
+ * and a resumed handshake is verified again in full.
+ *
+ * Client certificate (a config made with one): it is only ever sent to a
+ * host the context already knows (jt_jit_ctx_is_warm). For any other
+ * host a certificate-only probe comes first (jt_tls_probe: the handshake
+ * stops after the server's key exchange, before our certificate), the
+ * JIT verification runs on it, and only when it passes is the host
+ * connected to again, warm, with the certificate (2 handshakes counted).
  *
  * Ownership: the loop, resolver, TLS config and JIT context are BORROWED
  * and must outlive the connection. Single-threaded (the loop thread).

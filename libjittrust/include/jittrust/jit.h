@@ -181,6 +181,13 @@ JT_API int jt_jit_ctx_load(struct jt_jit_ctx *ctx, const char *buf, size_t len,
 JT_API int jt_jit_session_offer(struct jt_jit_ctx *ctx, struct jt_tls *tls,
                                 const struct jt_host *host, uint16_t port);
 
+/*
+ * jt_jit_ctx_is_warm() - 1 when a host -> key entry for (|host|, |port|)
+ * is cached (a verification would start warm), else 0 (NULL args too).
+ */
+JT_API int jt_jit_ctx_is_warm(struct jt_jit_ctx *ctx,
+                              const struct jt_host *host, uint16_t port);
+
 /* Called once when a verification that returned JT_ERR_JIT_PENDING ends:
  * |err| is 0 (verified) or the failure. */
 typedef void (*jt_jit_done_fn)(struct jt_jit *j, int err, void *ud);

@@ -59,8 +59,11 @@ struct jt_tls_config_opts {
     int role;                     /* JT_TLS_CLIENT or JT_TLS_SERVER */
     const struct jt_alloc *alloc; /* our objects; mbedTLS uses libc */
     const char *const *alpn;      /* NULL-terminated, copied; may be NULL */
-    /* server only: certificate chain (leaf first) and key, PEM or DER;
-     * PEM lengths include the terminating NUL, as mbedTLS wants. */
+    /* certificate chain (leaf first) and key, PEM or DER; PEM lengths
+     * include the terminating NUL, as mbedTLS wants. Required for a
+     * server; for a client, optional (both or neither): a client
+     * certificate, sent when a server asks for one (see jt_conn and
+     * jt_tls_probe for when it is first sent). */
     const uint8_t *cert;
     size_t cert_len;
     const uint8_t *key;
@@ -77,6 +80,10 @@ struct jt_tls_config_opts {
  */
 JT_API int jt_tls_config_create(const struct jt_tls_config_opts *opts,
                                 struct jt_tls_config **out);
+
+/* jt_tls_config_has_cert() - 1 when a client config carries a client
+ * certificate, else 0. */
+JT_API int jt_tls_config_has_cert(const struct jt_tls_config *cfg);
 
 /* jt_tls_config_destroy() - free; every jt_tls on it must be gone first. */
 JT_API void jt_tls_config_destroy(struct jt_tls_config *cfg);
@@ -125,6 +132,19 @@ JT_API const char *jt_tls_alpn(const struct jt_tls *t);
 
 /* jt_tls_ciphersuite() - the suite's name after the handshake, or NULL. */
 JT_API const char *jt_tls_ciphersuite(const struct jt_tls *t);
+
+/*
+ * jt_tls_probe() - a certificate-only probe (client): drive the handshake
+ * only until the server's Certificate and ServerKeyExchange have been
+ * received and the key exchange signature checked against cert 0, then
+ * stop. Nothing but the ClientHello was sent; no client certificate
+ * ever is. The peer chain is then readable (jt_tls_peer_chain) for a JIT
+ * verification that fills the caches; the connection itself can never
+ * be verified, read or written: close it. Returns 0, JT_ERR_WANT_READ /
+ * JT_ERR_WANT_WRITE, JT_ERR_STATE (a server, or a handshake already
+ * under way or done), or a jt_tls_handshake() failure.
+ */
+JT_API int jt_tls_probe(struct jt_tls *t);
 
 /* jt_tls_resumed() - 1 when the handshake resumed an offered session
  * (jt_jit_session_offer): the server sent no certificate and the JIT
