@@ -124,9 +124,11 @@ unhex(const char *hex, struct jt_key *k)
 static int
 parse_line(const char *line, struct entry *e)
 {
+    /* widths: each %Ns writes N bytes and a NUL; a longer field is cut
+     * here and refused below (host by normalisation, hex by length) */
     char host[300], hex[2 * JT_KEY_MAX + 2], tail[2];
     unsigned type;
-    int n = sscanf(line, "%299s %lu %lu %u %130s %lld %1s", host, &e->port,
+    int n = sscanf(line, "%299s %lu %lu %u %129s %lld %1s", host, &e->port,
                    &e->policy, &type, hex, &e->expires, tail);
 
     if (n != 6 || e->port == 0 || e->port > 65535 || e->policy > UINT32_MAX ||

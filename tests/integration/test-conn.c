@@ -506,6 +506,13 @@ cache_file_malformed(void **state)
         {"jittrust-host-cache 1\nwww.jt.test 443 0 1 XYZW 9999999999\n", 2},
         {"jittrust-host-cache 1\nWWW.jt.test 443 0 1 ABCD 9999999999\n", 2},
         {"jittrust-host-cache 1\nwww.jt.test 443 0 1 ABCD 9999999999 x\n", 2},
+        /* a key longer than any (found by fuzz-hostcache: it overran the
+         * field buffer) */
+        {"jittrust-host-cache 1\nwww.jt.test 443 0 1 "
+         "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF"
+         "00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF"
+         "00112233445566778899AABBCCDDEEFF 9999999999\n",
+         2},
         {"jittrust-host-cache 1\n# ok\n\nwww.jt.test 443 0 1 ABCD 1\n"
          "a.test 443 0 1 ABCD -5\n",
          5},
