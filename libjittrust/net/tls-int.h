@@ -6,6 +6,8 @@
 #ifndef JITTRUST_NET_TLS_INT_H
 #define JITTRUST_NET_TLS_INT_H
 
+#include <mbedtls/ssl.h>
+
 #include "jittrust/tls.h"
 
 /*
@@ -41,6 +43,17 @@ int jti_tls_session_save(const struct jt_tls *t, uint8_t *buf, size_t cap,
  * it). Returns 0, JT_ERR_STATE or JT_ERR_TLS_CONFIG (unreadable, no ID).
  */
 int jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len);
+
+/*
+ * jti_tls_pin_conf() - mbedtls_ssl_config_defaults for |endpoint|
+ * (MBEDTLS_SSL_IS_CLIENT / _SERVER) plus the pinned settings of
+ * ARCHITECTURE.md: TLS 1.2 only, the six ECDHE AEAD suites, X25519 /
+ * P-256 / P-384, SHA-2 signatures, renegotiation off, extended master
+ * secret on, no tickets. Authentication mode and RNG are the caller's.
+ * Returns 0 or the mbedTLS error. (The connect bench pins its bare
+ * mbedTLS baseline with it too, so both sides compare like with like.)
+ */
+int jti_tls_pin_conf(mbedtls_ssl_config *conf, int endpoint);
 
 /*
  * jti_tls_peer_crt() - mbedTLS's parsed peer chain (cert 0 first), or

@@ -125,33 +125,41 @@ load_credentials(struct jt_tls_config *c, const struct jt_tls_config_opts *o)
     return 0;
 }
 
+int
+jti_tls_pin_conf(mbedtls_ssl_config *conf, int endpoint)
+{
+    int ret = mbedtls_ssl_config_defaults(conf, endpoint,
+                                          MBEDTLS_SSL_TRANSPORT_STREAM,
+                                          MBEDTLS_SSL_PRESET_DEFAULT);
+
+    if (ret != 0)
+        return ret;
+    mbedtls_ssl_conf_min_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_max_version(conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_ciphersuites(conf, suites);
+    mbedtls_ssl_conf_curves(conf, curves);
+    mbedtls_ssl_conf_sig_hashes(conf, sig_hashes);
+    mbedtls_ssl_conf_renegotiation(conf, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+    mbedtls_ssl_conf_extended_master_secret(conf,
+                                            MBEDTLS_SSL_EXTENDED_MS_ENABLED);
+    mbedtls_ssl_conf_session_tickets(conf,
+                                     MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
+    return 0;
+}
+
 static int
 pin_settings(struct jt_tls_config *c)
 {
-    int ret;
+    int ret = jti_tls_pin_conf(&c->conf, c->role == JT_TLS_SERVER
+                                             ? MBEDTLS_SSL_IS_SERVER
+                                             : MBEDTLS_SSL_IS_CLIENT);
 
-    ret = mbedtls_ssl_config_defaults(
-        &c->conf,
-        c->role == JT_TLS_SERVER ? MBEDTLS_SSL_IS_SERVER
-                                 : MBEDTLS_SSL_IS_CLIENT,
-        MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
     if (ret != 0) {
         c->mbed_err = ret;
         return JT_ERR_TLS_CONFIG;
     }
-    mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-                                 MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_max_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
-                                 MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_ciphersuites(&c->conf, suites);
-    mbedtls_ssl_conf_curves(&c->conf, curves);
-    mbedtls_ssl_conf_sig_hashes(&c->conf, sig_hashes);
-    mbedtls_ssl_conf_renegotiation(&c->conf,
-                                   MBEDTLS_SSL_RENEGOTIATION_DISABLED);
-    mbedtls_ssl_conf_extended_master_secret(&c->conf,
-                                            MBEDTLS_SSL_EXTENDED_MS_ENABLED);
-    mbedtls_ssl_conf_session_tickets(&c->conf,
-                                     MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
     mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_NONE);
     mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
     return 0;

@@ -55,6 +55,7 @@
 
 #include "conn-jit.h"
 #include "harness.h"
+#include "tls-int.h"
 #include "heap-count.h"
 #include "testutil.h"
 
@@ -140,51 +141,15 @@ fail_check(struct bench *b, const char *what, int row, int detail)
 
 /* ---- row 1-3: plain mbedTLS client over a blocking socket ---- */
 
-/* The pinned settings of libjittrust/net/tls.c. */
-static const int suites[] = {
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    0,
-};
-
-static const mbedtls_ecp_group_id curves[] = {
-    MBEDTLS_ECP_DP_CURVE25519,
-    MBEDTLS_ECP_DP_SECP256R1,
-    MBEDTLS_ECP_DP_SECP384R1,
-    MBEDTLS_ECP_DP_NONE,
-};
-
-static const int sig_hashes[] = {
-    MBEDTLS_MD_SHA256,
-    MBEDTLS_MD_SHA384,
-    MBEDTLS_MD_SHA512,
-    MBEDTLS_MD_NONE,
-};
-
 static int
 pin_conf(mbedtls_ssl_config *c, mbedtls_ctr_drbg_context *drbg,
          mbedtls_x509_crt *ca)
 {
-    int ret = mbedtls_ssl_config_defaults(c, MBEDTLS_SSL_IS_CLIENT,
-                                          MBEDTLS_SSL_TRANSPORT_STREAM,
-                                          MBEDTLS_SSL_PRESET_DEFAULT);
+    /* the library's own pinned settings (tls-int.h) */
+    int ret = jti_tls_pin_conf(c, MBEDTLS_SSL_IS_CLIENT);
 
     if (ret != 0)
         return ret;
-    mbedtls_ssl_conf_min_version(c, MBEDTLS_SSL_MAJOR_VERSION_3,
-                                 MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_max_version(c, MBEDTLS_SSL_MAJOR_VERSION_3,
-                                 MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_ciphersuites(c, suites);
-    mbedtls_ssl_conf_curves(c, curves);
-    mbedtls_ssl_conf_sig_hashes(c, sig_hashes);
-    mbedtls_ssl_conf_renegotiation(c, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
-    mbedtls_ssl_conf_extended_master_secret(c, MBEDTLS_SSL_EXTENDED_MS_ENABLED);
-    mbedtls_ssl_conf_session_tickets(c, MBEDTLS_SSL_SESSION_TICKETS_DISABLED);
     mbedtls_ssl_conf_authmode(c, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(c, ca, NULL);
     mbedtls_ssl_conf_rng(c, mbedtls_ctr_drbg_random, drbg);
@@ -196,8 +161,8 @@ pin_conf(mbedtls_ssl_config *c, mbedtls_ctr_drbg_context *drbg,
  * on its own (ClientKeyExchange, ChangeCipherSpec, Finished): with Nagle
  * the second waits for the server's delayed ACK, about 40 ms per
  * handshake on loopback, which would drown what the rows differ in. Both
- * clients get the same socket options; --nagle measures without it (what
- * jt_connect_start() does today).
+ * clients get the same socket options (jt_connect_start() sets it too);
+ * --nagle measures without it, to show what it costs.
  */
 static void
 nodelay(int fd, int on)
@@ -763,7 +728,7 @@ main(int argc, char **argv)
         } else if (strcmp(argv[i], "--iters") == 0 && i + 1 < argc) {
             b.iters = (int)strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "--nagle") == 0) {
-            b.nagle = 1; /* no TCP_NODELAY, as jt_connect_start today */
+            b.nagle = 1; /* TCP_NODELAY cleared on both clients */
         } else if (strcmp(argv[i], "--inject-double-handshake") == 0) {
             b.inject_double = 1; /* the checks must catch this */
         } else {

@@ -94,11 +94,12 @@ static void
 on_connected(struct jt_connect *cn, int err, int fd, void *ud)
 {
     struct conn *c = ud;
-    int one = 1;
+    int nd = c->e->nodelay;
 
     (void)cn;
-    if (err == 0 && c->e->nodelay)
-        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    /* the library sets TCP_NODELAY; --nagle clears it */
+    if (err == 0)
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &nd, sizeof(nd));
     if (err == 0) {
         c->pipe.fd = fd;
         err = jt_tls_create(c->e->cfg, &c->e->host, jt_fd_pipe_ops(), &c->pipe,
