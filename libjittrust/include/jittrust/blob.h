@@ -64,8 +64,12 @@ extern "C" {
             block (for the signer only) */
 
 struct jt_blob_open_opts {
-    uint64_t min_generation; /* refuse generation < this (0: accept any) */
-    unsigned flags;          /* JT_BLOB_OPEN_* */
+    /* refuse generation < this (0: accept any). Anti-rollback means
+     * something only for a blob whose bytes are authenticated: use
+     * jt_blob_open_verified() (blob-verify.h), which checks the signature
+     * first; on an unsigned blob anyone can write any generation. */
+    uint64_t min_generation;
+    unsigned flags; /* JT_BLOB_OPEN_* */
 };
 
 /*
