@@ -93,6 +93,12 @@ struct jt_jit {
  */
 int jti_cert_key(struct jt_key *k, int type, const struct jt_der_cert *c);
 
+/* jti_jit_index_check() - the authenticated-index hook of jt_trust over
+ * the context's index blob (|ud|): 1 when |sha256| is an entry of
+ * |asked|. */
+int jti_jit_index_check(void *ud, const struct jt_key *asked,
+                        const uint8_t sha256[32]);
+
 /* jti_jit_trace() - fill the host, port and clock of |ev| and report it
  * through the context's trace function, if any. */
 void jti_jit_trace(const struct jt_jit *j, struct jt_trace_event *ev);
