@@ -81,6 +81,7 @@ struct jt_jit {
     struct jt_key anchor_key; /* the verifying anchor's key, once passed */
     struct jti_caset *set;    /* the CA set held, once verified */
     uint8_t *saved_chain;     /* resumed: our copy of the session's chain */
+    int untrusted_top;        /* sent cert where a path stopped chaining, +1 */
     uint64_t t_start, t_ask;  /* loop clock: verify start, last ask */
     char msg[JT_JIT_MSG_MAX];
 };

@@ -291,6 +291,43 @@ parse_path(struct jt_jit *j, const size_t *idx, size_t len,
     return 0;
 }
 
+/* The index of |c| among the certificates sent, or -1. */
+static int
+sent_index(const struct jt_jit *j, const mbedtls_x509_crt *c)
+{
+    for (size_t i = 0; c != NULL && i < jt_trust_cert_count(j->trust); i++) {
+        const struct jt_der_cert *d = jt_trust_cert(j->trust, i);
+
+        if (d->raw.len == c->raw.len &&
+            memcmp(d->raw.p, c->raw.p, c->raw.len) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* "Does not chain": name the sent certificate where the chain stopped
+ * and the issuer key it names (e.g. a lying AKID, a forged chain). */
+static void
+msg_not_trusted(struct jt_jit *j)
+{
+    const struct jt_der_cert *c;
+    struct jt_key akid;
+    char hex[2 * JT_KEY_MAX + 8] = "-";
+
+    if (j->msg[0] != 0 || j->untrusted_top <= 0)
+        return;
+    c = jt_trust_cert(j->trust, (size_t)(j->untrusted_top - 1));
+    if (c == NULL)
+        return;
+    if (jt_key_akid(&akid, c) == 0)
+        (void)jt_key_hex(&akid, 1, hex, sizeof(hex));
+    snprintf(j->msg, sizeof(j->msg),
+             "%s: certificate %d names issuer AKID %s, but no CA a source "
+             "gave verifies it (signature or issuer mismatch: a forged or "
+             "lying chain?): refused",
+             j->host.name, j->untrusted_top - 1, hex);
+}
+
 /* The path's checks, on |chain| linked in path order. */
 static int
 check_path(struct jt_jit *j, mbedtls_x509_crt *chain, mbedtls_x509_crt *ca,
@@ -305,6 +342,8 @@ check_path(struct jt_jit *j, mbedtls_x509_crt *chain, mbedtls_x509_crt *ca,
         chain, ca, NULL, &profile, j->host.name, &flags, vrfy_cb, &top);
     j->flags = flags;
     rc = map_flags(j, leaf, flags);
+    if (rc == JT_ERR_JIT_NOT_TRUSTED && j->untrusted_top == 0)
+        j->untrusted_top = sent_index(j, top.crt) + 1;
     /* expired, but only the trusted CA itself: say so (the server did not
      * send that certificate) */
     if (rc == JT_ERR_JIT_EXPIRED &&
@@ -379,5 +418,7 @@ jti_post_verify(struct jt_jit *j, mbedtls_x509_crt *ca,
             return 0;
         rc = worse(rc, r);
     }
+    if (rc == JT_ERR_JIT_NOT_TRUSTED)
+        msg_not_trusted(j);
     return rc;
 }
