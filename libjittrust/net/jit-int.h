@@ -15,8 +15,9 @@
 #include "jittrust/trace.h"
 #include "jittrust/trust.h"
 
-/* Most source metadata records one verification remembers. */
-#define JTI_META_MAX 16u
+/* Most source metadata records one verification remembers: one per
+ * distinct accepted answer cert (jt_trust keeps at most this many). */
+#define JTI_META_MAX JT_TRUST_DEFAULT_MAX_ANSWERS
 
 /* What a source said about an answer cert, found again by its hash. */
 struct jti_meta {
@@ -73,6 +74,7 @@ struct jt_jit {
     void *ud;
     struct jti_meta meta[JTI_META_MAX];
     size_t nmeta, queries, parsed;
+    int meta_lost; /* a kept cert's dates could not be recorded */
     uint32_t flags;
     int mbed_err;
     int warm; /* JT_JIT_COLD, _WARM or _WARM_DROPPED */

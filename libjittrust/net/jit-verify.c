@@ -158,7 +158,7 @@ check_anchor(const struct jt_jit *j, const struct jt_der_cert *leaf,
     uint8_t sha[32];
     int64_t not_after, now = (int64_t)time(NULL);
 
-    if (anchor == NULL ||
+    if (anchor == NULL || j->meta_lost ||
         jt_der_cert_parse(&d, anchor->raw.p, anchor->raw.len) != 0 ||
         mbedtls_sha256_ret(anchor->raw.p, anchor->raw.len, sha, 0) != 0)
         return JT_ERR_JIT_NOT_TRUSTED;

@@ -123,16 +123,33 @@ jt_jit_queries(const struct jt_jit *j)
 static void
 note_meta(struct jt_jit *j, const struct jt_source_cert *c)
 {
-    struct jti_meta *m;
+    struct jti_meta *m = NULL;
+    uint8_t sha[32];
 
-    if (j->nmeta == JTI_META_MAX || c->der == NULL)
+    if (mbedtls_sha256_ret(c->der, c->len, sha, 0) != 0) {
+        j->meta_lost = 1;
         return;
-    m = &j->meta[j->nmeta];
-    if (mbedtls_sha256_ret(c->der, c->len, m->sha, 0) != 0)
+    }
+    for (size_t i = 0; i < j->nmeta && m == NULL; i++)
+        if (memcmp(j->meta[i].sha, sha, 32) == 0)
+            m = &j->meta[i];
+    if (m == NULL && j->nmeta == JTI_META_MAX) {
+        j->meta_lost = 1; /* fail closed: check_anchor refuses */
         return;
-    m->not_after = c->not_after;
-    m->distrust_after = c->distrust_after;
-    j->nmeta++;
+    }
+    if (m == NULL) {
+        m = &j->meta[j->nmeta++];
+        memcpy(m->sha, sha, 32);
+        m->not_after = c->not_after;
+        m->distrust_after = c->distrust_after;
+        return;
+    }
+    /* the same CA from two answers: the stricter dates win */
+    if (c->not_after != 0 && (m->not_after == 0 || c->not_after < m->not_after))
+        m->not_after = c->not_after;
+    if (c->distrust_after != 0 &&
+        (m->distrust_after == 0 || c->distrust_after < m->distrust_after))
+        m->distrust_after = c->distrust_after;
 }
 
 /* Trace an answer of |given| certs, |kept| of them accepted. */
@@ -154,7 +171,8 @@ trace_answer(struct jt_jit *j, size_t given, size_t kept)
 static void
 on_answer(struct jt_jit *j, const struct jt_source_cert *certs, size_t n)
 {
-    struct jt_span spans[JT_SOURCE_MAX_ANSWER];
+    struct jt_span spans[JT_SOURCE_MAX_ANSWER] = {{NULL, 0}};
+    int results[JT_SOURCE_MAX_ANSWER] = {0};
     int rc;
 
     if (n > JT_SOURCE_MAX_ANSWER)
@@ -167,9 +185,12 @@ on_answer(struct jt_jit *j, const struct jt_source_cert *certs, size_t n)
     for (size_t i = 0; i < n; i++) {
         spans[i].p = certs[i].der;
         spans[i].len = certs[i].len;
-        note_meta(j, &certs[i]);
     }
-    rc = jt_trust_answer(j->trust, j->key, spans, n, NULL);
+    rc = jt_trust_answer(j->trust, j->key, spans, n, results);
+    /* the source's dates of each cert kept (only those can be anchors) */
+    for (size_t i = 0; rc > 0 && i < n; i++)
+        if (results[i] == 0)
+            note_meta(j, &certs[i]);
     if (rc == JT_ERR_NOMEM)
         j->result = JT_ERR_NOMEM;
     else if (rc > 0)
@@ -390,6 +411,7 @@ go_cold(struct jt_jit *j)
     j->key = 0;
     j->src = 0;
     j->nmeta = 0;
+    j->meta_lost = 0;
     j->flags = 0;
     j->mbed_err = 0;
     j->msg[0] = 0;

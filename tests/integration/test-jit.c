@@ -54,10 +54,12 @@ struct jcase {
 
 /* Trust from a blob written here from roots-trusted.pem (jt_blob_write). */
 enum {
-    BLOB_NONE = 0,      /* certificate source only */
-    BLOB_FULL = 1,      /* blob source */
-    BLOB_DISTRUST = 2,  /* blob source, root-p256 distrusted since 1970 */
-    BLOB_INDEX_RSA = 3, /* certificate source + index of root-rsa only */
+    BLOB_NONE = 0,          /* certificate source only */
+    BLOB_FULL = 1,          /* blob source */
+    BLOB_DISTRUST = 2,      /* blob source, root-p256 distrusted since 1970 */
+    BLOB_INDEX_RSA = 3,     /* certificate source + index of root-rsa only */
+    BLOB_DISTRUST_JUNK = 4, /* a source first answering 16 junk certs once,
+                               then BLOB_DISTRUST */
 };
 
 static char tmpdir[64];
@@ -110,6 +112,33 @@ make_blob(int kind, int64_t p256_distrust, const char *only)
     free(p256);
 }
 
+/* A source whose first answer is 16 certificates the answer checks
+ * refuse (leaves: not CAs), and every later answer empty. Before a fix,
+ * their metadata filled the table and the real anchor's distrust-after
+ * date was dropped. */
+static int junk_calls;
+
+static int
+junk_query(void *ud, const struct jt_key *key, struct jt_query q)
+{
+    struct jt_source_cert certs[16];
+    size_t len;
+    uint8_t *der = th_pki_der("leaf-www", &len);
+    int rc;
+
+    (void)ud;
+    (void)key;
+    for (size_t i = 0; i < 16; i++) {
+        certs[i].der = der;
+        certs[i].len = len;
+        certs[i].not_after = 0;
+        certs[i].distrust_after = 0;
+    }
+    rc = jt_query_answer(q, certs, junk_calls++ == 0 ? 16 : 0);
+    free(der);
+    return rc;
+}
+
 /* Make a context with the case's source (maybe async). */
 static struct jt_jit_ctx *
 make_ctx(struct jt_loop *loop, const char *trust, unsigned async_ms, int bm)
@@ -126,8 +155,14 @@ make_ctx(struct jt_loop *loop, const char *trust, unsigned async_ms, int bm)
         o.index = &blob;
     }
     assert_int_equal(jt_jit_ctx_create(&o, &ctx), 0);
-    if (bm == BLOB_FULL || bm == BLOB_DISTRUST) {
-        make_blob(JT_BLOB_FULL, bm == BLOB_DISTRUST ? 1 : 0, NULL);
+    if (bm == BLOB_DISTRUST_JUNK) {
+        struct jt_source junk = {"junk", junk_query, NULL, NULL};
+
+        junk_calls = 0;
+        assert_int_equal(jt_jit_ctx_add_source(ctx, &junk), 0);
+    }
+    if (bm == BLOB_FULL || bm == BLOB_DISTRUST || bm == BLOB_DISTRUST_JUNK) {
+        make_blob(JT_BLOB_FULL, bm != BLOB_FULL ? 1 : 0, NULL);
         assert_int_equal(jt_source_blob(&blob, &s), 0);
     } else {
         assert_int_equal(jt_source_certs_create(path, NULL, &s), 0);
@@ -403,6 +438,15 @@ static const struct jcase cases[] = {
      JT_ERR_JIT_DISTRUSTED,
      NULL,
      BLOB_DISTRUST},
+    {"blob: distrusted root after an answer of 16 refused certs",
+     "leaf-www",
+     {"inter-p256"},
+     "www.jt.test",
+     NULL,
+     0,
+     JT_ERR_JIT_DISTRUSTED,
+     NULL,
+     BLOB_DISTRUST_JUNK},
     {"blob: another root's leaf still fine",
      "leaf-rsa",
      {"inter-rsa"},
