@@ -124,7 +124,7 @@ jt_jit_ctx_add_source(struct jt_jit_ctx *c, const struct jt_source *src)
     if (c->nsrc == JT_JIT_MAX_SOURCES)
         return JT_ERR_NOSPC;
     c->src[c->nsrc++] = *src;
-    return c->nsrc > 1 ? jt_jit_ctx_flush(c) : 0;
+    return jt_jit_ctx_flush(c); /* decisions made without it are stale */
 }
 
 int

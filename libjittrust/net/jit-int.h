@@ -75,6 +75,7 @@ struct jt_jit {
     struct jti_meta meta[JTI_META_MAX];
     size_t nmeta, queries, parsed;
     int meta_lost; /* a kept cert's dates could not be recorded */
+    uint32_t gen;  /* the context generation when the verify began */
     uint32_t flags;
     int mbed_err;
     int warm; /* JT_JIT_COLD, _WARM or _WARM_DROPPED */

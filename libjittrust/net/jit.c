@@ -418,6 +418,15 @@ go_cold(struct jt_jit *j)
     return load_chain(j);
 }
 
+/* 1 when no flush came since this verification began: only then may its
+ * outcome be cached (answers from before a source changed must not
+ * outlive the change). */
+static int
+current(const struct jt_jit *j)
+{
+    return j->gen == j->ctx->gen;
+}
+
 /* Step 5 on the anchors the sources gave: parse them (counted), verify,
  * and on success keep them as the CA set of the verifying anchor's key. */
 static int
@@ -442,7 +451,7 @@ verify_found(struct jt_jit *j)
             usable++;
     }
     rc = usable > 0 ? jti_post_verify(j, &ca, &top) : JT_ERR_JIT_NOT_TRUSTED;
-    if (rc == 0) {
+    if (rc == 0 && current(j)) {
         remember(j);
         j->set = jti_caset_adopt(j->ctx, &j->anchor_key, &ca, usable, j);
     }
@@ -547,7 +556,7 @@ finish(struct jt_jit *j, int rc)
         snprintf(j->msg, sizeof(j->msg), "verified %s%s", j->host.name,
                  jt_tls_resumed(j->tls) ? " (resumed session)" : "");
         j->ctx->stats.verified++;
-        if (!jt_tls_resumed(j->tls))
+        if (!jt_tls_resumed(j->tls) && current(j))
             save_session(j);
     } else {
         if (j->msg[0] == 0)
@@ -555,7 +564,7 @@ finish(struct jt_jit *j, int rc)
                      jt_strerror(rc));
         (void)jti_tls_reject(j->tls, rc, alert_for(rc));
         jti_session_drop(j->ctx, &j->host, j->port);
-        if (rc == JT_ERR_JIT_NO_TRUSTED_CA)
+        if (rc == JT_ERR_JIT_NO_TRUSTED_CA && current(j))
             (void)jt_cache_put(j->ctx->neg, &ck, "", 0, j->ctx->o.neg_ttl_ms,
                                jt_loop_now(j->ctx->o.loop));
         j->ctx->stats.failed++;
@@ -714,6 +723,7 @@ jt_jit_verify(struct jt_jit *j, jt_jit_done_fn done, void *ud)
         return JT_ERR_STATE;
     j->started = 1;
     j->t_start = jt_loop_now(j->ctx->o.loop);
+    j->gen = j->ctx->gen;
     j->done = done;
     j->ud = ud;
     if (negative_hit(j)) {

@@ -489,6 +489,42 @@ cache_file_roundtrip(void **state)
     fix_free(&f);
 }
 
+static void
+flush_now(struct jt_loop *loop, void *ud)
+{
+    (void)loop;
+    assert_int_equal(jt_jit_ctx_flush(ud), 0);
+}
+
+/*
+ * A flush while a lookup is out (a trust source changed): the connection
+ * still verifies on what it was answered, but nothing of that decision is
+ * cached under the new generation (review finding: it was, for 1 h).
+ */
+static void
+flush_during_lookup(void **state)
+{
+    struct th_peer p = {0};
+    struct jt_jit_stats st;
+    uint64_t id;
+    struct fix f;
+
+    (void)state;
+    fix_init(&f, 300);
+    serve(&p, "leaf-www", "inter-p256");
+    map(&f, "www.jt.test", p.port);
+    assert_int_equal(jt_loop_timer_add(f.loop, 100, flush_now, f.jit, &id), 0);
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 5000), 0);
+    assert_int_equal(jt_jit_ctx_stats(f.jit, &st), 0);
+    assert_int_equal(st.generation, 2); /* add_source, then the flush */
+    assert_int_equal(
+        jt_jit_ctx_is_warm(f.jit, jt_conn_host(f.conn), (uint16_t)p.port), 0);
+    assert_int_equal(st.casets, 0);
+    assert_int_equal(st.sessions_saved, 0);
+    th_peer_stop(&p);
+    fix_free(&f);
+}
+
 /* Malformed cache files: refused whole, with the line; nothing loaded. */
 static void
 cache_file_malformed(void **state)
@@ -671,6 +707,7 @@ main(void)
         cmocka_unit_test(cache_file_roundtrip),
         cmocka_unit_test(cache_file_malformed),
         cmocka_unit_test(client_cert_probe),
+        cmocka_unit_test(flush_during_lookup),
     };
 
     return cmocka_run_group_tests_name("conn", tests, NULL, NULL);
