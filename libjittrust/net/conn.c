@@ -7,6 +7,7 @@
 #include "jittrust/conn.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +33,8 @@ struct jt_conn {
     struct jt_tls *tls;
     struct jt_jit *jit;
     int stage, result, ended, hung_up, reconnected, handshakes;
-    int probing, probed; /* client certificate: probe first, when cold */
+    int cert_mode;  /* a client certificate: verify before sending it */
+    int probe_done; /* cert_mode: the server's key exchange is in */
     uint64_t t_phase;
     char msg[JT_CONN_MSG_MAX];
 };
@@ -89,6 +91,22 @@ end(struct jt_conn *c, int err)
 
 static void on_fd(struct jt_loop *loop, int fd, unsigned events, void *ud);
 
+/* Mid-handshake, waiting for a lookup: JT_ERR_TLS_HANDSHAKE_EOF when the
+ * peer closed, 1 when bytes wait (the rest of the server's flight: leave
+ * them to the handshake and stop watching), else 0. */
+static int
+peer_gone(int fd)
+{
+    uint8_t b;
+    ssize_t n = recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+
+    if (n > 0)
+        return 1;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return 0;
+    return JT_ERR_TLS_HANDSHAKE_EOF;
+}
+
 /* Wait for the socket (|rc| is a JT_ERR_WANT_*). */
 static int
 wait_io(struct jt_conn *c, int rc)
@@ -112,7 +130,6 @@ restart(struct jt_conn *c, int why, const char *text)
     trace(c, &ev);
     c->reconnected = 1;
     c->hung_up = 0;
-    c->probing = 0;
     quiesce(c);
     jt_jit_destroy(c->jit);
     c->jit = NULL;
@@ -128,13 +145,13 @@ restart(struct jt_conn *c, int why, const char *text)
 static void
 after_verify(struct jt_conn *c, int err)
 {
-    if (err == 0 && c->probing) {
-        c->probed = 1;
-        restart(c, 0,
-                "certificate-only probe verified the server: connecting "
-                "with the client certificate");
-    } else if (err == 0 && c->hung_up && !c->reconnected) {
+    if (err == 0 && c->hung_up && !c->reconnected) {
         restart(c, c->hung_up, "peer closed during the trust lookup");
+    } else if (err == 0 && c->cert_mode && !jt_tls_is_verified(c->tls)) {
+        /* the server is verified: now our second flight, certificate
+         * included; the connection is verified when it completes */
+        c->stage = JT_CONN_TLS;
+        on_fd(c->o.loop, c->pipe.fd, 0, c);
     } else {
         end(c, err);
     }
@@ -157,9 +174,9 @@ verify(struct jt_conn *c)
 
     c->handshakes++;
     ev.type = JT_TRACE_HANDSHAKE;
-    ev.text = c->probing ? "certificate-only probe (no client certificate "
-                           "sent)"
-                         : jt_tls_ciphersuite(c->tls);
+    ev.text = c->cert_mode ? "server key exchange in; client certificate "
+                             "held until the server is verified"
+                           : jt_tls_ciphersuite(c->tls);
     ev.count = (size_t)c->handshakes;
     ev.index = jt_tls_resumed(c->tls);
     trace(c, &ev);
@@ -168,8 +185,6 @@ verify(struct jt_conn *c)
     rc = jt_jit_create(c->o.jit, c->tls, &c->host, c->o.port, &c->jit);
     if (rc == 0)
         rc = jt_jit_verify(c->jit, on_verified, c);
-    if (rc == JT_ERR_JIT_PENDING && c->probing)
-        return; /* a probe is closed anyway: no hang-up to watch for */
     if (rc == JT_ERR_JIT_PENDING) {
         /* the answer comes later: meanwhile watch for a hang-up */
         rc = jt_loop_watch(c->o.loop, c->pipe.fd, JT_LOOP_READ, on_fd, c);
@@ -190,7 +205,11 @@ on_fd(struct jt_loop *loop, int fd, unsigned events, void *ud)
     (void)events;
     if (c->stage == JT_CONN_VERIFY) {
         /* a lookup runs: hold what arrives; notice a hang-up */
-        rc = jt_tls_pump(c->tls);
+        rc = c->cert_mode ? peer_gone(c->pipe.fd) : jt_tls_pump(c->tls);
+        if (rc == 1) {
+            (void)jt_loop_unwatch(c->o.loop, c->pipe.fd);
+            return; /* the handshake reads it; no busy wake-ups meanwhile */
+        }
         if (rc != 0 && !c->reconnected) {
             c->hung_up = rc;
             (void)jt_loop_unwatch(c->o.loop, c->pipe.fd);
@@ -199,17 +218,21 @@ on_fd(struct jt_loop *loop, int fd, unsigned events, void *ud)
         }
         return;
     }
-    rc = c->probing ? jt_tls_probe(c->tls) : jt_tls_handshake(c->tls);
+    rc = c->cert_mode && !c->probe_done ? jt_tls_probe(c->tls)
+                                        : jt_tls_handshake(c->tls);
     if (rc == JT_ERR_WANT_READ || rc == JT_ERR_WANT_WRITE) {
         rc = wait_io(c, rc);
         if (rc != 0)
             end(c, rc);
         return;
     }
-    if (rc != 0) {
-        end(c, rc);
+    if (rc != 0 || (c->cert_mode && c->probe_done)) {
+        /* cert_mode: the handshake completed after the verification */
+        end(c, rc != 0 || jt_tls_is_verified(c->tls) ? rc
+                                                     : JT_ERR_TLS_NOT_VERIFIED);
         return;
     }
+    c->probe_done = c->cert_mode;
     verify(c);
 }
 
@@ -263,11 +286,11 @@ on_connected(struct jt_connect *cn, int err, int fd, void *ud)
     c->stage = JT_CONN_TLS;
     c->t_phase = jt_loop_now(c->o.loop);
     rc = jt_tls_create(c->o.tls, &c->host, jt_fd_pipe_ops(), &c->pipe, &c->tls);
-    /* a client certificate is only ever sent to a server the context
-     * already knows (warm); else a certificate-only probe comes first */
-    c->probing = jt_tls_config_has_cert(c->o.tls) && !c->probed &&
-                 !jt_jit_ctx_is_warm(c->o.jit, &c->host, c->o.port);
-    if (rc == 0 && !c->probing)
+    /* with a client certificate, the handshake stops after the server's
+     * key exchange until the JIT verification passed (no resumption) */
+    c->cert_mode = jt_tls_config_has_cert(c->o.tls);
+    c->probe_done = 0;
+    if (rc == 0 && !c->cert_mode)
         (void)jt_jit_session_offer(c->o.jit, c->tls, &c->host, c->o.port);
     if (rc != 0) {
         end(c, rc);

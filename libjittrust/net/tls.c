@@ -81,7 +81,8 @@ struct jt_tls {
     uint8_t offered_id[32]; /* session ID offered for resumption */
     size_t offered_len;
     int resumed;
-    int probed; /* jt_tls_probe() reached the server's key exchange */
+    int probed;      /* jt_tls_probe() reached the server's key exchange */
+    int preverified; /* ... and the JIT flow verified that chain */
 };
 
 /* ---- config ---- */
@@ -408,6 +409,33 @@ jt_tls_destroy(struct jt_tls *t)
     jti_free(a, t);
 }
 
+/*
+ * Drive the handshake one message at a time until the state passes
+ * |last| (or the handshake is over). Notes whether the server resumed
+ * our session from the state mbedTLS moves to after ServerHello (not
+ * from an echoed session ID: mbedTLS keeps that on a full handshake too
+ * when the suite changed).
+ */
+static int
+step(struct jt_tls *t, int last)
+{
+    while (t->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER && t->ssl.state <= last) {
+        int before = t->ssl.state;
+        int rc = result(t, mbedtls_ssl_handshake_step(&t->ssl));
+
+        if (rc != 0)
+            return rc;
+        /* a client that resumes goes from ServerHello straight to the
+         * server's ChangeCipherSpec (mbedTLS 2.28 ssl_parse_server_hello);
+         * a full handshake goes on to the server's Certificate */
+        if (t->cfg->role == JT_TLS_CLIENT &&
+            before == MBEDTLS_SSL_SERVER_HELLO &&
+            t->ssl.state != MBEDTLS_SSL_SERVER_HELLO)
+            t->resumed = t->ssl.state == MBEDTLS_SSL_SERVER_CHANGE_CIPHER_SPEC;
+    }
+    return 0;
+}
+
 int
 jt_tls_handshake(struct jt_tls *t)
 {
@@ -419,17 +447,14 @@ jt_tls_handshake(struct jt_tls *t)
         return t->fatal;
     if (t->handshake_done)
         return 0;
-    rc = result(t, mbedtls_ssl_handshake(&t->ssl));
+    if (t->probed && !t->preverified)
+        return JT_ERR_STATE; /* the probed chain is not verified (yet) */
+    rc = step(t, MBEDTLS_SSL_HANDSHAKE_OVER);
     if (rc == 0) {
         t->handshake_done = 1;
-        /* the server echoed the session ID we offered: an abbreviated
-         * handshake (no Certificate message; the session's leaf stands) */
-        t->resumed =
-            t->offered_len > 0 && t->ssl.session != NULL &&
-            t->ssl.session->id_len == t->offered_len &&
-            memcmp(t->ssl.session->id, t->offered_id, t->offered_len) == 0;
-        /* a server asks no client certificate: nothing to post-verify */
-        if (t->cfg->role == JT_TLS_SERVER)
+        /* a server asks no client certificate: nothing to post-verify;
+         * a probed client was verified before its second flight */
+        if (t->cfg->role == JT_TLS_SERVER || t->preverified)
             t->verified = 1;
     }
     return rc;
@@ -448,7 +473,7 @@ jt_tls_peer_chain(const struct jt_tls *t, struct jt_span *out, size_t cap,
         return JT_ERR_INVAL;
     c = t->handshake_done ? mbedtls_ssl_get_peer_cert(&t->ssl)
         : t->probed       ? t->ssl.session_negotiate->peer_cert
-                          : NULL;
+                          : NULL; /* handshake_done first: see peer_crt */
     if (c == NULL || c->raw.p == NULL)
         return JT_ERR_TLS_NO_PEER_CERT;
     for (; c != NULL && c->raw.p != NULL; c = c->next, i++) {
@@ -484,8 +509,12 @@ jt_tls_is_verified(const struct jt_tls *t)
 void
 jti_tls_mark_verified(struct jt_tls *t)
 {
-    if (t != NULL && t->handshake_done && t->fatal == 0)
+    if (t == NULL || t->fatal != 0)
+        return;
+    if (t->handshake_done)
         t->verified = 1;
+    else if (t->probed)
+        t->preverified = 1; /* verified once the handshake completes */
 }
 
 int
@@ -684,7 +713,8 @@ jti_tls_peer_crt(struct jt_tls *t)
 {
     if (t == NULL || (!t->handshake_done && !t->probed))
         return NULL;
-    if (t->probed)
+    /* once the handshake is over, session_negotiate is gone */
+    if (!t->handshake_done)
         return t->ssl.session_negotiate->peer_cert;
     /* the session owns it; see tls-int.h for the one use */
     return (struct mbedtls_x509_crt *)(uintptr_t)mbedtls_ssl_get_peer_cert(
@@ -701,26 +731,28 @@ jt_tls_config_has_cert(const struct jt_tls_config *cfg)
 int
 jt_tls_probe(struct jt_tls *t)
 {
+    int rc;
+
     if (t == NULL)
         return JT_ERR_INVAL;
     if (t->fatal != 0)
         return t->fatal;
     if (t->probed)
         return 0;
-    if (t->cfg->role != JT_TLS_CLIENT || t->handshake_done)
+    /* a full handshake only: a resumed one has no ServerKeyExchange, and
+     * its "peer" certificate would be our own saved copy */
+    if (t->cfg->role != JT_TLS_CLIENT || t->handshake_done ||
+        t->offered_len > 0 || t->ssl.state > MBEDTLS_SSL_SERVER_KEY_EXCHANGE)
         return JT_ERR_STATE;
-    /* each step handles one message; stop once the ServerKeyExchange
-     * (signed with cert 0's key) is in, before our second flight */
-    while (t->ssl.state <= MBEDTLS_SSL_SERVER_KEY_EXCHANGE &&
-           t->ssl.state != MBEDTLS_SSL_HANDSHAKE_OVER) {
-        int rc = result(t, mbedtls_ssl_handshake_step(&t->ssl));
-
-        if (rc != 0)
-            return rc;
-    }
-    if (t->ssl.session_negotiate == NULL ||
+    rc = step(t, MBEDTLS_SSL_SERVER_KEY_EXCHANGE);
+    if (rc != 0)
+        return rc;
+    /* each step handles one message: the ServerKeyExchange, signed with
+     * cert 0's key, was just checked, and our second flight not sent */
+    if (t->ssl.state != MBEDTLS_SSL_CERTIFICATE_REQUEST || t->resumed ||
+        t->ssl.session_negotiate == NULL ||
         t->ssl.session_negotiate->peer_cert == NULL)
-        return JT_ERR_TLS_NO_PEER_CERT;
+        return t->fatal = JT_ERR_TLS_HANDSHAKE;
     t->probed = 1;
     return 0;
 }

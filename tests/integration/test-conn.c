@@ -654,10 +654,11 @@ client_cert_config(struct fix *f)
 }
 
 /*
- * A client certificate is never sent to a server the context does not
- * know: the first connection is a certificate-only probe (the server
- * receives no client Certificate), then the real one, warm; later
- * connections go straight in. An untrusted server never sees it.
+ * A client certificate is never sent to a server before it is verified:
+ * the handshake stops after the server's key exchange, the JIT flow
+ * verifies that chain (the key exchange was signed by its cert 0), and
+ * only then does our flight with the certificate go out, on the same
+ * connection. An untrusted server never sees the certificate.
  */
 static void
 client_cert_probe(void **state)
@@ -671,16 +672,18 @@ client_cert_probe(void **state)
     serve_mtls(&p, "leaf-www", "inter-p256");
     map(&f, "www.jt.test", p.port);
     assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
-    assert_int_equal(jt_conn_handshakes(f.conn), 2);
-    assert_int_equal(count(&f, JT_TRACE_RECONNECT), 1);
-    assert_true(get_page(&f, "s_server"));
-    assert_int_equal(th_peer_log_count(&p, "ClientHello"), 2);
-    assert_int_equal(client_certs_seen(&p), 1); /* the real one only */
-    /* known now: no probe */
-    f.ntypes = 0;
-    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(jt_conn_handshakes(f.conn), 1);
     assert_int_equal(count(&f, JT_TRACE_RECONNECT), 0);
     assert_true(get_page(&f, "s_server"));
+    assert_int_equal(th_peer_log_count(&p, "ClientHello"), 1);
+    assert_int_equal(client_certs_seen(&p), 1);
+    /* warm: the same, verified before the certificate again */
+    f.ntypes = 0;
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 0), 0);
+    assert_int_equal(jt_jit_warm(jt_conn_jit(f.conn)), JT_JIT_WARM);
+    assert_true(get_page(&f, "s_server"));
+    assert_int_equal(th_peer_log_count(&p, "ClientHello"), 2);
+    assert_int_equal(client_certs_seen(&p), 2);
     th_peer_stop(&p);
 
     serve_mtls(&u, "leaf-untrusted", "inter-untrusted");
@@ -691,6 +694,28 @@ client_cert_probe(void **state)
     assert_int_equal(th_peer_log_count(&u, "ClientHello"), 1);
     assert_int_equal(client_certs_seen(&u), 0);
     th_peer_stop(&u);
+    fix_free(&f);
+}
+
+/* The same with an asynchronous source: the handshake waits, paused
+ * before our flight, for the lookup (200 ms a key), then completes. */
+static void
+client_cert_async(void **state)
+{
+    struct th_peer p = {0};
+    struct fix f;
+
+    (void)state;
+    fix_init(&f, 200);
+    client_cert_config(&f);
+    serve_mtls(&p, "leaf-www", "inter-p256");
+    map(&f, "www.jt.test", p.port);
+    assert_int_equal(fix_connect(&f, "www.jt.test", p.port, 5000), 0);
+    assert_int_equal(jt_conn_handshakes(f.conn), 1);
+    assert_true(get_page(&f, "s_server"));
+    assert_int_equal(th_peer_log_count(&p, "ClientHello"), 1);
+    assert_int_equal(client_certs_seen(&p), 1);
+    th_peer_stop(&p);
     fix_free(&f);
 }
 
@@ -707,6 +732,7 @@ main(void)
         cmocka_unit_test(cache_file_roundtrip),
         cmocka_unit_test(cache_file_malformed),
         cmocka_unit_test(client_cert_probe),
+        cmocka_unit_test(client_cert_async),
         cmocka_unit_test(flush_during_lookup),
     };
 

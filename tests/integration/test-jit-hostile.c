@@ -149,8 +149,8 @@ static const struct hcase cases[] = {
      .chain = {"inter-liar"},
      .host = "www.jt.test",
      .want = JT_ERR_JIT_NOT_TRUSTED,
-     .msg = "www.jt.test: certificate 1 names issuer AKID FBB1…8173, but "
-            "no CA a source gave verifies it"},
+     /* keys differ per generated PKI: the wording, not the hex */
+     .msg = "but no CA a source gave verifies it"},
     {.what = "lying AKID, with the liar's self-signed CA sent too",
      .cert = "leaf-liar",
      .chain = {"inter-liar", "liar-ca-p256"},

@@ -14,12 +14,12 @@
  * retried. A TLS session saved by the context for the host is offered,
  * and a resumed handshake is verified again in full.
  *
- * Client certificate (a config made with one): it is only ever sent to a
- * host the context already knows (jt_jit_ctx_is_warm). For any other
- * host a certificate-only probe comes first (jt_tls_probe: the handshake
- * stops after the server's key exchange, before our certificate), the
- * JIT verification runs on it, and only when it passes is the host
- * connected to again, warm, with the certificate (2 handshakes counted).
+ * Client certificate (a config made with one): it is never sent to a
+ * server that is not verified yet. The handshake stops after the
+ * server's key exchange (jt_tls_probe), the JIT verification runs on the
+ * chain whose cert 0 signed it, and only when that passes does the
+ * handshake go on with our certificate, on the same connection (no
+ * session is offered then).
  *
  * Ownership: the loop, resolver, TLS config and JIT context are BORROWED
  * and must outlive the connection. Single-threaded (the loop thread).

@@ -134,15 +134,18 @@ JT_API const char *jt_tls_alpn(const struct jt_tls *t);
 JT_API const char *jt_tls_ciphersuite(const struct jt_tls *t);
 
 /*
- * jt_tls_probe() - a certificate-only probe (client): drive the handshake
+ * jt_tls_probe() - a client with a certificate: drive a full handshake
  * only until the server's Certificate and ServerKeyExchange have been
  * received and the key exchange signature checked against cert 0, then
- * stop. Nothing but the ClientHello was sent; no client certificate
- * ever is. The peer chain is then readable (jt_tls_peer_chain) for a JIT
- * verification that fills the caches; the connection itself can never
- * be verified, read or written: close it. Returns 0, JT_ERR_WANT_READ /
- * JT_ERR_WANT_WRITE, JT_ERR_STATE (a server, or a handshake already
- * under way or done), or a jt_tls_handshake() failure.
+ * stop, before our second flight (where the client certificate goes).
+ * The peer chain is then readable (jt_tls_peer_chain) for the JIT
+ * verification; jt_tls_handshake() refuses to go on (JT_ERR_STATE) until
+ * that verification passed, and the connection counts as verified once
+ * the handshake completes. Returns 0, JT_ERR_WANT_READ /
+ * JT_ERR_WANT_WRITE, JT_ERR_STATE (a server; a handshake past the
+ * server's key exchange or done; a session offered for resumption,
+ * which has no key exchange to check), JT_ERR_TLS_HANDSHAKE (the server
+ * resumed or skipped its key exchange), or a jt_tls_handshake() failure.
  */
 JT_API int jt_tls_probe(struct jt_tls *t);
 
