@@ -459,32 +459,64 @@ verify_found(struct jt_jit *j)
     return rc;
 }
 
-/* Warm: verify against the CA set kept for a cached key. Returns 0,
- * JT_ERR_NOT_FOUND (no set: ask the sources) or the failure. */
+/* Verify against CA set |s| (held); 0 keeps it, else it is released. */
+static int
+try_set(struct jt_jit *j, struct jti_caset *s)
+{
+    const mbedtls_x509_crt *top;
+    int rc;
+
+    memcpy(j->meta, s->meta, s->nmeta * sizeof(s->meta[0]));
+    j->nmeta = s->nmeta;
+    rc = jti_post_verify(j, &s->crt, &top);
+    if (rc == 0) {
+        j->set = s;
+        return 0;
+    }
+    jti_caset_release(j->ctx, s);
+    /* a cold attempt asks the sources next: start it clean */
+    j->nmeta = 0;
+    j->untrusted_top = 0;
+    j->flags = 0;
+    j->msg[0] = 0;
+    return rc;
+}
+
+/*
+ * Before asking any source: the CA sets kept for the keys to look up.
+ * Warm, the cached anchor keys (a failure there drops the entry: see
+ * run()); cold, every key of the chain, leaf upward (sets hold only
+ * anchors that passed the answer checks for that key under the current
+ * generation, so this is the answer a source gave, without a query or a
+ * parse). Returns 0, JT_ERR_NOT_FOUND (ask the sources) or a warm
+ * failure.
+ */
 static int
 verify_caset(struct jt_jit *j)
 {
-    for (size_t w = 0; w < j->nwarm; w++) {
-        struct jti_caset *s = jti_caset_get(j->ctx, &j->warm_keys[w]);
+    int warm = j->warm == JT_JIT_WARM;
+    size_t n = warm ? j->nwarm : jt_trust_key_count(j->trust);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct jt_key *k =
+            warm ? &j->warm_keys[i] : jt_trust_key(j->trust, i);
+        struct jti_caset *s = jti_caset_get(j->ctx, k);
         struct jt_trace_event ev = {0};
-        const mbedtls_x509_crt *top;
         int rc;
 
+        if (s == NULL && !warm)
+            continue;
         ev.type = JT_TRACE_CASET;
-        ev.key = &j->warm_keys[w];
+        ev.key = k;
         ev.rc = s != NULL ? 0 : JT_ERR_NOT_FOUND;
         jti_jit_trace(j, &ev);
         if (s == NULL)
             continue;
-        memcpy(j->meta, s->meta, s->nmeta * sizeof(s->meta[0]));
-        j->nmeta = s->nmeta;
-        rc = jti_post_verify(j, &s->crt, &top);
-        if (rc == 0) {
-            j->set = s;
-            return 0;
-        }
-        jti_caset_release(j->ctx, s);
-        return rc;
+        rc = try_set(j, s);
+        if (rc == 0 && !warm && current(j))
+            remember(j); /* cold, found in a set: this host is warm now */
+        if (rc == 0 || warm)
+            return rc;
     }
     return JT_ERR_NOT_FOUND;
 }
@@ -498,7 +530,7 @@ run(struct jt_jit *j)
 
     for (;;) {
         rc = JT_ERR_NOT_FOUND;
-        if (j->warm == JT_JIT_WARM && !j->caset_done) {
+        if (!j->caset_done) {
             j->caset_done = 1;
             rc = verify_caset(j);
         }

@@ -258,6 +258,40 @@ by_name(void **state)
     fix_free(&f);
 }
 
+/*
+ * Another host under the same root, cold: its chain's root key finds the
+ * CA set the first host's verification left, so no source is asked and
+ * no CA parsed again (10 hosts under one root parse it once).
+ */
+static void
+cold_host_shares_ca_set(void **state)
+{
+    struct th_peer a = {0}, b = {0};
+    struct jt_jit_stats st;
+    struct fix f;
+
+    (void)state;
+    fix_init(&f, 0);
+    serve(&a, "leaf-www", "inter-p256");
+    serve(&b, "leaf-ip", "inter-p256");
+    map(&f, "www.jt.test", a.port);
+    assert_int_equal(fix_connect(&f, "www.jt.test", a.port, 0), 0);
+    f.ntypes = 0;
+    assert_int_equal(fix_connect(&f, "127.0.0.1", b.port, 0), 0);
+    assert_int_equal(jt_jit_warm(jt_conn_jit(f.conn)), JT_JIT_COLD);
+    assert_int_equal(count(&f, JT_TRACE_ASK), 0);
+    assert_int_equal(count(&f, JT_TRACE_CASET), 1);
+    assert_true(get_page(&f, "s_server"));
+    assert_int_equal(jt_jit_ctx_stats(f.jit, &st), 0);
+    assert_int_equal(st.ca_parsed, 1);
+    /* and that host is warm now */
+    assert_int_equal(fix_connect(&f, "127.0.0.1", b.port, 0), 0);
+    assert_int_equal(jt_jit_warm(jt_conn_jit(f.conn)), JT_JIT_WARM);
+    th_peer_stop(&a);
+    th_peer_stop(&b);
+    fix_free(&f);
+}
+
 /* An untrusted chain fails at the verify stage; no byte goes out. */
 static void
 untrusted(void **state)
@@ -724,6 +758,7 @@ main(void)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(by_name),
+        cmocka_unit_test(cold_host_shares_ca_set),
         cmocka_unit_test(untrusted),
         cmocka_unit_test(no_such_name),
         cmocka_unit_test(refused),
