@@ -13,8 +13,9 @@
 #include "jittrust/error.h"
 
 static const char *const names[] = {
-    "?",      "resolve", "connect", "handshake", "cert",   "host-cache",
-    "ca-set", "ask",     "answer",  "verify",    "result", "reconnect",
+    "?",          "resolve",   "connect", "handshake", "cert",
+    "host-cache", "ca-set",    "ask",     "answer",    "verify",
+    "result",     "reconnect", "request", "response",  "redirect",
 };
 
 const char *
@@ -132,12 +133,34 @@ format_json(const struct jt_trace_event *ev, struct out *o)
     put(o, "}");
 }
 
+/* The text form of the HTTP binding's events. */
+static void
+format_http(const struct jt_trace_event *ev, struct out *o)
+{
+    if (ev->type == JT_TRACE_REQUEST)
+        put(o, "%s (%s connection, request %zu)", ev->text ? ev->text : "",
+            ev->index ? "reused" : "new", ev->count);
+    else if (ev->type == JT_TRACE_RESPONSE)
+        put(o, "%d, %zu body bytes, %lu ms%s", ev->index, ev->count,
+            (unsigned long)ev->ms, ev->flags ? ", connection kept" : "");
+    else
+        put(o, "%d -> %s%s", ev->index, ev->text ? ev->text : "",
+            (ev->flags & 2u) ? " (cross-origin: credentials dropped)" : "");
+    if (ev->rc != 0)
+        put(o, ": %s", jt_strerror(ev->rc));
+}
+
 /* The text form's body, per type. */
 static void
 format_text(const struct jt_trace_event *ev, struct out *o)
 {
     put(o, "%-10s ", jt_trace_name(ev->type));
     switch (ev->type) {
+    case JT_TRACE_REQUEST:
+    case JT_TRACE_RESPONSE:
+    case JT_TRACE_REDIRECT:
+        format_http(ev, o);
+        break;
     case JT_TRACE_CERT:
         put(o, "#%d%s skid ", ev->index, ev->flags ? " (CA)" : "");
         if (ev->key != NULL)

@@ -27,9 +27,19 @@
  *   RESULT     rc, text = message, index = JT_JIT_COLD / _WARM /
  *              _WARM_DROPPED, count = CAs parsed, ms = whole verification
  *   RECONNECT  rc = why the first attempt ended, text = note
+ * From the HTTP binding (jittrust/http.h):
+ *   REQUEST    text = "METHOD URL", index = 1 on a kept-alive connection
+ *              (0: new), count = requests on this connection so far
+ *   RESPONSE   index = status, count = body bytes, flags = 1 when the
+ *              connection is kept for reuse, ms = since the request was
+ *              sent, rc = 0 or why the response failed
+ *   REDIRECT   index = status, text = the next URL (or the Location when
+ *              it does not parse), flags = JT_REDIRECT_DROP_BODY (1) |
+ *              JT_REDIRECT_CROSS_ORIGIN (2), rc = 0 or why it is refused
  *
  * JSON form (jt_trace_format with JT_TRACE_JSON), one object per event,
- * keys in this order and present only when set:
+ * keys in this order; "ev" to "flags" always, "err", "key", "key2",
+ * "source" and "text" only when set:
  *   {"ev":"ask","host":"a.test","port":443,"t":12,"ms":0,"rc":0,
  *    "err":"...","index":0,"count":1,"accepted":1,"flags":0,
  *    "key":"SKID:5AEE…","key2":"SKID:…","source":"blob","text":"..."}
@@ -61,7 +71,10 @@ enum jt_trace_type {
     JT_TRACE_ANSWER = 8,
     JT_TRACE_VERIFY = 9,
     JT_TRACE_RESULT = 10,
-    JT_TRACE_RECONNECT = 11
+    JT_TRACE_RECONNECT = 11,
+    JT_TRACE_REQUEST = 12,
+    JT_TRACE_RESPONSE = 13,
+    JT_TRACE_REDIRECT = 14
 };
 
 struct jt_trace_event {
@@ -84,7 +97,7 @@ struct jt_trace_event {
 /* Called for each event; see the borrowing rules above. */
 typedef void (*jt_trace_fn)(const struct jt_trace_event *ev, void *ud);
 
-/* jt_trace_name() - "resolve", "connect", …, "reconnect"; "?" if unknown. */
+/* jt_trace_name() - "resolve", "connect", …, "redirect"; "?" if unknown. */
 JT_API const char *jt_trace_name(int type);
 
 /* Formats of jt_trace_format(). */
