@@ -83,7 +83,6 @@ struct jt_jit {
     size_t nwarm;
     struct jt_key anchor_key; /* the verifying anchor's key, once passed */
     struct jti_caset *set;    /* the CA set held, once verified */
-    uint8_t *saved_chain;     /* resumed: our copy of the session's chain */
     int untrusted_top;        /* sent cert where a path stopped chaining, +1 */
     uint64_t t_start, t_ask;  /* loop clock: verify start, last ask */
     char msg[JT_JIT_MSG_MAX];
@@ -130,11 +129,11 @@ void jti_session_drop(struct jt_jit_ctx *c, const struct jt_host *h,
 
 /*
  * jti_session_chain() - a resumed handshake: the chain saved with the
- * session, copied into *|copy| (the caller frees it) and spanned in |out|.
- * Returns 0, JT_ERR_NOT_FOUND or JT_ERR_NOMEM.
+ * session j->tls offered (kept by the connection, so it lives as long),
+ * spanned in |out|. Returns 0 or JT_ERR_NOT_FOUND.
  */
-int jti_session_chain(struct jt_jit *j, uint8_t **copy, struct jt_span *out,
-                      size_t cap, size_t *n);
+int jti_session_chain(struct jt_jit *j, struct jt_span *out, size_t cap,
+                      size_t *n);
 
 /* jti_session_free_all() - context teardown. */
 void jti_session_free_all(struct jt_jit_ctx *c);

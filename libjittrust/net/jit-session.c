@@ -9,13 +9,15 @@
  */
 #include <string.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "alloc-int.h"
 #include "jit-int.h"
 #include "jittrust/error.h"
 #include "tls-int.h"
 
 /* A serialised session with its leaf: a few KB at most. */
-#define SESSION_MAX 8192u
+#define SESSION_MAX 16384u
 
 struct jti_session {
     struct jt_host host;
@@ -26,13 +28,21 @@ struct jti_session {
     uint8_t *buf; /* session bytes, then the chain: (u16 length, DER)* */
 };
 
+/* Wipe (the session holds its master secret) and free one entry. */
+static void
+entry_free(struct jt_jit_ctx *c, struct jti_session *s)
+{
+    mbedtls_platform_zeroize(s->buf, s->sess_len + s->chain_len);
+    jti_free(c->o.alloc, s->buf);
+    jti_free(c->o.alloc, s);
+}
+
 static void
 session_free(struct jt_jit_ctx *c, size_t i)
 {
     struct jti_session *s = c->sessions[i];
 
-    jti_free(c->o.alloc, s->buf);
-    jti_free(c->o.alloc, s);
+    entry_free(c, s);
     c->sessions[i] = c->sessions[--c->nsessions];
     c->sessions[c->nsessions] = NULL;
 }
@@ -70,7 +80,9 @@ jt_jit_session_offer(struct jt_jit_ctx *c, struct jt_tls *tls,
     if (i < 0)
         return 0;
     rc = jti_tls_session_offer(tls, c->sessions[i]->buf,
-                               c->sessions[i]->sess_len);
+                               c->sessions[i]->sess_len,
+                               c->sessions[i]->buf + c->sessions[i]->sess_len,
+                               c->sessions[i]->chain_len);
     if (rc != 0) {
         session_free(c, (size_t)i); /* unusable: forget it */
         return rc;
@@ -99,60 +111,54 @@ slot(struct jt_jit_ctx *c)
     for (size_t i = 1; i < c->nsessions; i++)
         if (c->sessions[i]->used < c->sessions[victim]->used)
             victim = i;
-    jti_free(c->o.alloc, c->sessions[victim]->buf);
-    jti_free(c->o.alloc, c->sessions[victim]);
+    entry_free(c, c->sessions[victim]);
     c->sessions[victim] = NULL;
     return victim;
 }
 
-/* Serialise |n| chain certificates after the session bytes. */
-static uint8_t *
-pack(struct jt_jit_ctx *c, const uint8_t *sess, size_t sess_len,
-     const struct jt_span *chain, size_t n, size_t *chain_len)
+/* Append |n| chain certificates as (u16 length, DER)* at |p|. */
+static void
+pack_chain(uint8_t *p, const struct jt_span *chain, size_t n)
 {
-    size_t total = sess_len;
-    uint8_t *buf, *p;
-
-    for (size_t i = 0; i < n; i++)
-        total += 2 + chain[i].len;
-    buf = jti_calloc(c->o.alloc, 1, total);
-    if (buf == NULL)
-        return NULL;
-    memcpy(buf, sess, sess_len);
-    p = buf + sess_len;
     for (size_t i = 0; i < n; i++) {
         p[0] = (uint8_t)(chain[i].len >> 8);
         p[1] = (uint8_t)chain[i].len;
         memcpy(p + 2, chain[i].p, chain[i].len);
         p += 2 + chain[i].len;
     }
-    *chain_len = total - sess_len;
-    return buf;
 }
 
 void
 jti_session_store(struct jt_jit *j, const struct jt_span *chain, size_t n)
 {
     struct jt_jit_ctx *c = j->ctx;
-    uint8_t sess[SESSION_MAX];
     struct jti_session *s;
-    size_t sess_len, chain_len;
+    size_t sess_len = 0, chain_len = 0;
     uint8_t *buf;
 
     if (c->o.max_sessions == 0 || n == 0)
         return;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         if (chain[i].len > 0xffff)
             return;
-    if (jti_tls_session_save(j->tls, sess, sizeof(sess), &sess_len) != 0)
+        chain_len += 2 + chain[i].len;
+    }
+    /* the size first, then straight into the entry: no stack copy */
+    if (jti_tls_session_save(j->tls, NULL, 0, &sess_len) != JT_ERR_NOSPC ||
+        sess_len == 0 || sess_len > SESSION_MAX)
         return;
-    jti_session_drop(c, &j->host, j->port);
-    buf = pack(c, sess, sess_len, chain, n, &chain_len);
+    buf = jti_calloc(c->o.alloc, 1, sess_len + chain_len);
     s = buf != NULL ? jti_calloc(c->o.alloc, 1, sizeof(*s)) : NULL;
-    if (s == NULL) {
+    if (s == NULL ||
+        jti_tls_session_save(j->tls, buf, sess_len, &sess_len) != 0) {
+        if (buf != NULL)
+            mbedtls_platform_zeroize(buf, sess_len + chain_len);
         jti_free(c->o.alloc, buf);
+        jti_free(c->o.alloc, s);
         return;
     }
+    pack_chain(buf + sess_len, chain, n);
+    jti_session_drop(c, &j->host, j->port);
     s->host = j->host;
     s->port = j->port;
     s->policy = c->o.policy;
@@ -167,36 +173,25 @@ jti_session_store(struct jt_jit *j, const struct jt_span *chain, size_t n)
 }
 
 int
-jti_session_chain(struct jt_jit *j, uint8_t **copy, struct jt_span *out,
-                  size_t cap, size_t *n)
+jti_session_chain(struct jt_jit *j, struct jt_span *out, size_t cap, size_t *n)
 {
-    struct jt_jit_ctx *c = j->ctx;
-    const struct jti_session *s;
-    const uint8_t *p, *end;
-    long i = find(c, &j->host, j->port);
+    size_t len;
+    const uint8_t *p = jti_tls_offered_chain(j->tls, &len);
+    const uint8_t *end = p + len;
 
     *n = 0;
-    *copy = NULL;
-    if (i < 0)
+    if (p == NULL || len == 0)
         return JT_ERR_NOT_FOUND;
-    s = c->sessions[i];
-    *copy = jti_calloc(c->o.alloc, 1, s->chain_len);
-    if (*copy == NULL)
-        return JT_ERR_NOMEM;
-    memcpy(*copy, s->buf + s->sess_len, s->chain_len);
-    p = *copy;
-    end = p + s->chain_len;
     while (p + 2 <= end && *n < cap) {
-        size_t len = (size_t)p[0] << 8 | p[1];
+        size_t l = (size_t)p[0] << 8 | p[1];
 
-        if (len > (size_t)(end - p - 2))
+        if (l > (size_t)(end - p - 2))
             break;
         out[*n].p = p + 2;
-        out[*n].len = len;
+        out[*n].len = l;
         (*n)++;
-        p += 2 + len;
+        p += 2 + l;
     }
-    c->stats.sessions_resumed++;
     return 0;
 }
 

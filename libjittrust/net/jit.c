@@ -74,7 +74,6 @@ jt_jit_destroy(struct jt_jit *j)
     release_slot(j);
     if (j->set != NULL)
         jti_caset_release(j->ctx, j->set);
-    jti_free(j->ctx->o.alloc, j->saved_chain);
     jt_trust_destroy(j->trust);
     jti_free(j->ctx->o.alloc, j);
 }
@@ -622,10 +621,9 @@ chain_of(struct jt_jit *j, struct jt_span *spans, size_t *n)
     if (!jt_tls_resumed(j->tls) || (rc != 0 && rc != JT_ERR_NOSPC))
         return rc;
     leaf = spans[0];
-    jti_free(j->ctx->o.alloc, j->saved_chain);
-    rc = jti_session_chain(j, &j->saved_chain, spans, CHAIN_CAP, n);
-    if (rc == JT_ERR_NOMEM)
-        return rc;
+    rc = jti_session_chain(j, spans, CHAIN_CAP, n);
+    if (rc == 0 && j->warm != JT_JIT_WARM_DROPPED)
+        j->ctx->stats.sessions_resumed++; /* once, not again when cold */
     if (rc != 0 || *n == 0 || spans[0].len != leaf.len ||
         memcmp(spans[0].p, leaf.p, leaf.len) != 0) {
         snprintf(j->msg, sizeof(j->msg),

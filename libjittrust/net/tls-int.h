@@ -40,9 +40,16 @@ int jti_tls_session_save(const struct jt_tls *t, uint8_t *buf, size_t cap,
 /*
  * jti_tls_session_offer() - before the handshake: offer the session in
  * |buf| for resumption (jt_tls_resumed() tells whether the server took
- * it). Returns 0, JT_ERR_STATE or JT_ERR_TLS_CONFIG (unreadable, no ID).
+ * it), with |chain| (copied, kept with the connection) the chain it was
+ * verified on, for the resumed handshake's verification. Returns 0,
+ * JT_ERR_STATE (not before the handshake, or offered already),
+ * JT_ERR_NOMEM or JT_ERR_TLS_CONFIG (unreadable, no ID).
  */
-int jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len);
+int jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len,
+                          const uint8_t *chain, size_t chain_len);
+
+/* jti_tls_offered_chain() - that chain copy (NULL when none offered). */
+const uint8_t *jti_tls_offered_chain(const struct jt_tls *t, size_t *len);
 
 /*
  * jti_tls_pin_conf() - mbedtls_ssl_config_defaults for |endpoint|

@@ -81,6 +81,8 @@ struct jt_tls {
     uint8_t offered_id[32]; /* session ID offered for resumption */
     size_t offered_len;
     int resumed;
+    uint8_t *offer_chain; /* the chain saved with the offered session */
+    size_t offer_chain_len;
     int probed;      /* jt_tls_probe() reached the server's key exchange */
     int preverified; /* ... and the JIT flow verified that chain */
 };
@@ -406,6 +408,7 @@ jt_tls_destroy(struct jt_tls *t)
     a = t->cfg->alloc;
     mbedtls_ssl_free(&t->ssl);
     drop_hold(t);
+    jti_free(a, t->offer_chain);
     jti_free(a, t);
 }
 
@@ -687,13 +690,20 @@ jti_tls_session_save(const struct jt_tls *t, uint8_t *buf, size_t cap,
 }
 
 int
-jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len)
+jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len,
+                      const uint8_t *chain, size_t chain_len)
 {
     mbedtls_ssl_session sess;
     int ret;
 
-    if (t->handshake_done || t->cfg->role != JT_TLS_CLIENT)
+    if (t->handshake_done || t->cfg->role != JT_TLS_CLIENT ||
+        t->offered_len > 0 || t->ssl.state != MBEDTLS_SSL_HELLO_REQUEST)
         return JT_ERR_STATE;
+    t->offer_chain = jti_calloc(t->cfg->alloc, 1, chain_len ? chain_len : 1);
+    if (t->offer_chain == NULL)
+        return JT_ERR_NOMEM;
+    memcpy(t->offer_chain, chain, chain_len);
+    t->offer_chain_len = chain_len;
     mbedtls_ssl_session_init(&sess);
     ret = mbedtls_ssl_session_load(&sess, buf, len);
     if (ret == 0 && (sess.id_len == 0 || sess.id_len > sizeof(t->offered_id)))
@@ -705,7 +715,20 @@ jti_tls_session_offer(struct jt_tls *t, const uint8_t *buf, size_t len)
         t->offered_len = sess.id_len;
     }
     mbedtls_ssl_session_free(&sess);
-    return ret == 0 ? 0 : JT_ERR_TLS_CONFIG;
+    if (ret != 0) {
+        jti_free(t->cfg->alloc, t->offer_chain);
+        t->offer_chain = NULL;
+        t->offer_chain_len = 0;
+        return JT_ERR_TLS_CONFIG;
+    }
+    return 0;
+}
+
+const uint8_t *
+jti_tls_offered_chain(const struct jt_tls *t, size_t *len)
+{
+    *len = t->offer_chain_len;
+    return t->offer_chain;
 }
 
 struct mbedtls_x509_crt *
