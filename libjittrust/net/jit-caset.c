@@ -72,7 +72,7 @@ jti_caset_get(struct jt_jit_ctx *c, const struct jt_key *k)
     for (size_t i = 0; i < c->nsets; i++) {
         struct jti_caset *s = c->sets[i];
 
-        if (s->gen == c->gen && jt_key_cmp(&s->key, k) == 0) {
+        if (s->gen == c->gen && !s->retired && jt_key_cmp(&s->key, k) == 0) {
             s->refs++;
             c->stats.caset_hits++;
             return s;
@@ -126,7 +126,20 @@ jti_caset_adopt(struct jt_jit_ctx *c, const struct jt_key *k,
 {
     struct jti_caset *s;
 
-    if (k->len == 0 || !room(c))
+    if (k->len == 0)
+        return NULL;
+    /* one set per key: an older one goes now, or when its users do */
+    for (size_t i = c->nsets; i-- > 0;) {
+        struct jti_caset *old = c->sets[i];
+
+        if (old->retired || jt_key_cmp(&old->key, k) != 0)
+            continue;
+        if (old->refs == 0)
+            set_free(c, i);
+        else
+            old->retired = 1;
+    }
+    if (!room(c))
         return NULL;
     s = jti_calloc(c->o.alloc, 1, sizeof(*s));
     if (s == NULL)
@@ -153,7 +166,8 @@ jti_caset_release(struct jt_jit_ctx *c, struct jti_caset *s)
         return;
     if (--s->refs > 0)
         return;
-    if (s->gen != c->gen || c->o.caset_grace_ms == JT_JIT_GRACE_NONE) {
+    if (s->gen != c->gen || s->retired ||
+        c->o.caset_grace_ms == JT_JIT_GRACE_NONE) {
         set_free(c, i);
         return;
     }

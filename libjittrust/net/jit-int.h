@@ -37,6 +37,7 @@ struct jti_caset {
     size_t ncerts;
     uint32_t refs;
     uint32_t gen; /* the context generation it was made under */
+    int retired;  /* a newer set for the key replaced it: never handed out */
     uint64_t idle_since;
 };
 

@@ -338,8 +338,11 @@ check_path(struct jt_jit *j, mbedtls_x509_crt *chain, mbedtls_x509_crt *ca,
     uint32_t flags = 0;
     int rc;
 
-    (void)mbedtls_x509_crt_verify_with_profile(
-        chain, ca, NULL, &profile, j->host.name, &flags, vrfy_cb, &top);
+    if (mbedtls_x509_crt_verify_with_profile(chain, ca, NULL, &profile,
+                                             j->host.name, &flags, vrfy_cb,
+                                             &top) != 0 &&
+        flags == 0)
+        flags = MBEDTLS_X509_BADCERT_NOT_TRUSTED; /* failed without a reason */
     j->flags = flags;
     rc = map_flags(j, leaf, flags);
     if (rc == JT_ERR_JIT_NOT_TRUSTED && j->untrusted_top == 0)

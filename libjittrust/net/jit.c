@@ -292,7 +292,8 @@ msg_no_ca(struct jt_jit *j)
     if (k != NULL)
         (void)jt_key_hex(k, 1, hex, sizeof(hex));
     source_names(j->ctx, names, sizeof(names));
-    snprintf(j->msg, sizeof(j->msg), "no trusted CA for %s %s (asked: %s)",
+    snprintf(j->msg, sizeof(j->msg), "%s: no trusted CA for %s %s (asked: %s)",
+             j->host.name,
              k != NULL && k->type == JT_KEY_SKID
                  ? "AKID"
                  : jt_key_type_name(k != NULL ? k->type : 0),

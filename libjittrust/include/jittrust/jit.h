@@ -63,7 +63,8 @@ extern "C" {
 #define JT_JIT_MAX_SESSIONS 16u
 
 struct jt_jit_ctx_opts {
-    struct jt_loop *loop;         /* required: clock for the caches */
+    struct jt_loop *loop;         /* required: clock and timers for the caches;
+                                   * must outlive the context */
     const struct jt_alloc *alloc; /* NULL = libc; must outlive the ctx */
     /* Optional authenticated index (index-only or full blob, BORROWED):
      * an answer cert is accepted only when its SHA-256 is an entry of the
@@ -161,10 +162,11 @@ JT_API int jt_jit_ctx_save(struct jt_jit_ctx *ctx, char *buf, size_t cap,
 
 /*
  * jt_jit_ctx_load() - add the entries of a jt_jit_ctx_save() text (|len|
- * bytes, NUL not needed); expired entries are skipped. The whole text is
- * checked first: one bad line and nothing is loaded.
- * Returns the number of entries loaded (>= 0), JT_ERR_INVAL or
- * JT_ERR_JIT_CACHE_FILE (|*bad_line|, may be NULL, gets the 1-based line).
+ * bytes, NUL not needed); expired entries are skipped. Call it after
+ * adding the sources: adding a source flushes every cached entry. The whole
+ * text is checked first: one bad line and nothing is loaded. Returns the number
+ * of entries loaded (>= 0), JT_ERR_INVAL or JT_ERR_JIT_CACHE_FILE (|*bad_line|,
+ * may be NULL, gets the 1-based line).
  */
 JT_API int jt_jit_ctx_load(struct jt_jit_ctx *ctx, const char *buf, size_t len,
                            size_t *bad_line);
@@ -227,7 +229,8 @@ JT_API int jt_jit_result(const struct jt_jit *j);
 
 /*
  * jt_jit_message() - a NUL-terminated sentence about the result, e.g.
- * "no trusted CA for AKID 5AEE…743B (asked: blob)". Never NULL.
+ * "www.example.test: no trusted CA for AKID 5AEE…743B (asked: blob)".
+ * Never NULL.
  */
 JT_API const char *jt_jit_message(const struct jt_jit *j);
 
