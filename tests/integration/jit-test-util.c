@@ -137,3 +137,20 @@ tj_check_refused(const struct th_peer *p, struct th_client *c)
     assert_true(th_peer_log_count(p, "Alert") >= 1);
     tj_check_no_appdata(p, c);
 }
+
+int
+tj_dir_setup(char *dir, const char *name)
+{
+    snprintf(dir, 64, "/tmp/jt-%s-XXXXXX", name);
+    return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+int
+tj_dir_teardown(const char *dir)
+{
+    char path[128];
+
+    snprintf(path, sizeof(path), "%s/chain.pem", dir);
+    unlink(path);
+    return rmdir(dir);
+}

@@ -62,4 +62,11 @@ void tj_check_no_appdata(const struct th_peer *p, struct th_client *c);
  */
 void tj_check_refused(const struct th_peer *p, struct th_client *c);
 
+/* A private temp dir "/tmp/jt-NAME-XXXXXX" into |dir| (64 bytes) for a
+ * group's chain files; 0 or -1 (cmocka group setup). */
+int tj_dir_setup(char *dir, const char *name);
+
+/* Remove it and the chain file tj_write_chain() leaves; 0 or -1. */
+int tj_dir_teardown(const char *dir);
+
 #endif /* JT_TEST_JIT_TEST_UTIL_H */

@@ -562,19 +562,14 @@ static int
 setup_dir(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/jt-hostile-XXXXXX");
-    return mkdtemp(tmpdir) == NULL ? -1 : 0;
+    return tj_dir_setup(tmpdir, "hostile");
 }
 
 static int
 teardown_dir(void **state)
 {
-    char path[128];
-
     (void)state;
-    snprintf(path, sizeof(path), "%s/chain.pem", tmpdir);
-    unlink(path);
-    return rmdir(tmpdir);
+    return tj_dir_teardown(tmpdir);
 }
 
 int
