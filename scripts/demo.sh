@@ -8,6 +8,7 @@
 # Usage: scripts/demo.sh         (JT_BUILD_DIR=DIR: another build dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib-nginx.sh
 build=${JT_BUILD_DIR:-build}
 scripts/setup.sh
 scripts/build.sh "$build" -Dtests=true
@@ -62,16 +63,7 @@ start_nginx() {
     done
     printf '}\n'
   } >"$work/nginx.conf"
-  "$nginx" -p "$work" -c "$work/nginx.conf" -e "$work/error.log" -g 'daemon off;' &
-  ngx_pid=$!
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    kill -0 "$ngx_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  wait "$ngx_pid" 2>/dev/null || true
-  ngx_pid=
-  return 1
+  jt_nginx_run "$nginx" "$work" "$port"
 }
 for _ in 1 2 3; do start_nginx && break; done
 [ -n "$ngx_pid" ] || { echo "demo: nginx did not start (see $work/error.log)" >&2; exit 1; }

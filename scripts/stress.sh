@@ -15,6 +15,7 @@
 # Exit status: 0 when every run passed, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib-nginx.sh
 runs=${1:-1000}
 build=${JT_BUILD_DIR:-build}
 scripts/build.sh "$build"
@@ -86,16 +87,7 @@ start_nginx() {
     done
     printf '}\n'
   } >"$work/nginx.conf"
-  "$nginx" -p "$work" -c "$work/nginx.conf" -e "$work/error.log" -g 'daemon off;' &
-  ngx_pid=$!
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-    kill -0 "$ngx_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  wait "$ngx_pid" 2>/dev/null || true
-  ngx_pid=
-  return 1
+  jt_nginx_run "$nginx" "$work" "$port"
 }
 for _ in 1 2 3; do start_nginx && break; done
 [ -n "$ngx_pid" ] || { echo "stress: nginx did not start" >&2; cat "$work/error.log" >&2; exit 1; }
