@@ -28,6 +28,7 @@ jti_http_say(char *buf, size_t cap, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
+    // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started above
     (void)vsnprintf(buf, cap, fmt, ap);
     va_end(ap);
 }
@@ -336,6 +337,8 @@ unpool(struct jti_hconn *c)
     for (size_t i = 0; i < cl->nidle; i++) {
         if (cl->idle[i] != c)
             continue;
+        /* an array of pointers: moving pointers is the intent */
+        // NOLINTNEXTLINE(bugprone-sizeof-expression)
         memmove(&cl->idle[i], &cl->idle[i + 1],
                 (cl->nidle - i - 1) * sizeof(cl->idle[0]));
         cl->idle[--cl->nidle] = NULL;

@@ -54,7 +54,7 @@ save_one(void *ud, const struct jt_cache_entry *e)
     snprintf(line, sizeof(line), "%s %u %lu %u %s %lld\n", e->key.host,
              (unsigned)e->key.port, (unsigned long)e->key.policy,
              (unsigned)k.type, hex,
-             (long long)(s->wall_now + (int64_t)(left / 1000u)));
+             (long long)s->wall_now + (long long)(left / 1000u));
     emit(s, line);
     return 0;
 }
