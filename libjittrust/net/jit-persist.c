@@ -120,23 +120,72 @@ unhex(const char *hex, struct jt_key *k)
     return 0;
 }
 
-/* Parse one entry line (NUL-terminated); 0 or -1. */
+/* A decimal field of |len| bytes at |p|: digits only, at most |max|;
+ * 0 or -1 (no sign, no spaces, no overflow). */
+static int
+number(const char *p, size_t len, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (len == 0 || len > 20)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned)(p[i] - '0');
+
+        if (d > 9 || d > max || v > (max - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* Split |line| at single spaces into exactly |n| fields; 0 or -1. */
+static int
+fields(const char *line, const char **f, size_t *len, size_t n)
+{
+    size_t k = 0;
+    const char *p = line;
+
+    while (k < n) {
+        const char *sp = strchr(p, ' ');
+
+        f[k] = p;
+        len[k] = sp != NULL ? (size_t)(sp - p) : strlen(p);
+        k++;
+        if (sp == NULL)
+            break;
+        p = sp + 1;
+    }
+    return k == n && strchr(f[n - 1], ' ') == NULL ? 0 : -1;
+}
+
+/* Parse one entry line (NUL-terminated): six fields, each checked
+ * without scanf (no overflow, no sign, nothing after them); 0 or -1. */
 static int
 parse_line(const char *line, struct entry *e)
 {
-    /* widths: each %Ns writes N bytes and a NUL; a longer field is cut
-     * here and refused below (host by normalisation, hex by length) */
-    char host[300], hex[2 * JT_KEY_MAX + 2], tail[2];
-    unsigned type;
-    int n = sscanf(line, "%299s %lu %lu %u %129s %lld %1s", host, &e->port,
-                   &e->policy, &type, hex, &e->expires, tail);
+    const char *f[6];
+    size_t len[6];
+    uint64_t port, policy, type, expires;
+    char host[JT_HOST_MAX + 2], hex[2 * JT_KEY_MAX + 1];
 
-    if (n != 6 || e->port == 0 || e->port > 65535 || e->policy > UINT32_MAX ||
-        type < JT_KEY_SKID || type > JT_KEY_SUBJECT || e->expires < 0)
+    if (fields(line, f, len, 6) != 0 || len[0] == 0 || len[0] >= sizeof(host) ||
+        len[4] >= sizeof(hex) || number(f[1], len[1], 65535, &port) != 0 ||
+        port == 0 || number(f[2], len[2], UINT32_MAX, &policy) != 0 ||
+        number(f[3], len[3], JT_KEY_SUBJECT, &type) != 0 ||
+        type < JT_KEY_SKID || number(f[5], len[5], INT64_MAX, &expires) != 0)
         return -1;
-    if (jt_host_normalise(host, strlen(host), &e->host) != 0 ||
+    memcpy(host, f[0], len[0]);
+    host[len[0]] = 0;
+    memcpy(hex, f[4], len[4]);
+    hex[len[4]] = 0;
+    if (jt_host_normalise(host, len[0], &e->host) != 0 ||
         strcmp(e->host.name, host) != 0)
         return -1; /* saved hosts are normalised */
+    e->port = (unsigned long)port;
+    e->policy = (unsigned long)policy;
+    e->expires = (long long)expires;
     e->key.type = (uint8_t)type;
     return unhex(hex, &e->key);
 }

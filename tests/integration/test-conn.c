@@ -572,6 +572,13 @@ cache_file_malformed(void **state)
         {"jittrust-host-cache 1\nwww.jt.test 443 0 1 ABCD\n", 2},
         {"jittrust-host-cache 1\nwww.jt.test 0 0 1 ABCD 9999999999\n", 2},
         {"jittrust-host-cache 1\nwww.jt.test 443 0 9 ABCD 9999999999\n", 2},
+        /* numbers that overflow their field, or signed */
+        {"jittrust-host-cache 1\nwww.jt.test 443 4294967296 1 ABCD 1\n", 2},
+        {"jittrust-host-cache 1\nwww.jt.test 184467440737095516161 0 1 AB "
+         "1\n",
+         2},
+        {"jittrust-host-cache 1\nwww.jt.test +443 0 1 ABCD 9999999999\n", 2},
+        {"jittrust-host-cache 1\nwww.jt.test 443  0 1 ABCD 9999999999\n", 2},
         {"jittrust-host-cache 1\nwww.jt.test 443 0 1 ABC 9999999999\n", 2},
         {"jittrust-host-cache 1\nwww.jt.test 443 0 1 XYZW 9999999999\n", 2},
         {"jittrust-host-cache 1\nWWW.jt.test 443 0 1 ABCD 9999999999\n", 2},
