@@ -22,6 +22,15 @@
 static const char *const stage_names[] = {"",    "resolve", "connect",
                                           "TLS", "verify",  "done"};
 
+/* The JIT context's generation (jt_jit_ctx_flush raises it), 0 if none. */
+static uint32_t
+generation(struct jt_jit_ctx *jit)
+{
+    struct jt_jit_stats st;
+
+    return jit != NULL && jt_jit_ctx_stats(jit, &st) == 0 ? st.generation : 0;
+}
+
 void
 jti_http_say(char *buf, size_t cap, const char *fmt, ...)
 {
@@ -269,6 +278,7 @@ jti_hconn_open(struct jt_http_client *cl, const struct jt_url *u,
     c->port = u->port;
     c->scheme = u->scheme;
     c->jit = jit;
+    c->jit_gen = generation(jit);
     c->pipe.fd = -1;
     c->cb = cb;
     c->ud = ud;
@@ -420,6 +430,12 @@ jti_hconn_take(struct jt_http_client *cl, const struct jt_url *u,
             memcmp(c->host.name, u->host.name, c->host.len) != 0 ||
             (c->scheme == JT_URL_HTTPS && c->jit != jit))
             continue;
+        if (c->scheme == JT_URL_HTTPS && c->jit_gen != generation(jit)) {
+            /* verified before a trust source changed: not reused */
+            unpool(c);
+            jti_hconn_close(c);
+            continue;
+        }
         unpool(c);
         return c;
     }

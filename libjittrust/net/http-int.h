@@ -27,6 +27,7 @@ struct jti_hconn {
     uint16_t port;
     uint8_t scheme; /* enum jt_url_scheme */
     struct jt_jit_ctx *jit;
+    uint32_t jit_gen;     /* the context's generation when verified */
     struct jt_conn *conn; /* https */
     /* plain http: resolve, then connect */
     struct jt_fd_pipe pipe;

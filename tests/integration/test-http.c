@@ -213,6 +213,28 @@ pool_keyed_by_policy(void **state)
     fix_free(&f);
 }
 
+/* A flush (a trust source changed) retires idle connections verified
+ * before it: the next request makes a new connection and verification. */
+static void
+pool_dropped_on_flush(void **state)
+{
+    struct jt_http_stats st;
+    struct fix f;
+
+    (void)state;
+    fix_init(&f);
+    assert_int_equal(get(&f, "https://www.jt.test", ng.www, "/hello.txt", NULL),
+                     0);
+    assert_int_equal(jt_jit_ctx_flush(f.jit), 0);
+    assert_int_equal(get(&f, "https://www.jt.test", ng.www, "/hello.txt", NULL),
+                     0);
+    assert_int_equal(jt_http_client_stats(f.cl, &st), 0);
+    assert_int_equal(st.connections, 2);
+    assert_int_equal(st.handshakes, 2);
+    assert_int_equal(st.reused, 0);
+    fix_free(&f);
+}
+
 static int
 read_src(void *ud, uint8_t *buf, size_t cap)
 {
@@ -426,6 +448,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pool_keyed_by_policy),
+        cmocka_unit_test(pool_dropped_on_flush),
         cmocka_unit_test(streamed_bodies),
         cmocka_unit_test(stale_connection_retried),
         cmocka_unit_test(idle_closed_by_server),
