@@ -54,20 +54,69 @@ put(struct out *o, const char *fmt, ...)
     o->len += (size_t)w;
 }
 
-/* A JSON string: quotes, backslash and control bytes escaped. */
+/*
+ * One well-formed UTF-8 sequence at |p| (NUL-terminated): its length
+ * (2-4) with the code point in *|cp|, or 0 (a stray continuation byte,
+ * an overlong form, a surrogate, past U+10FFFF, or cut short).
+ */
+static size_t
+utf8_next(const unsigned char *p, uint32_t *cp)
+{
+    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+    uint32_t v;
+
+    if (n == 0 || p[0] >= 0xf8)
+        return 0;
+    v = p[0] & (0x7fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0; /* includes the NUL: never read past it */
+        v = v << 6 | (p[i] & 0x3fu);
+    }
+    if (v < min[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+/* A JSON string: quotes, backslash and control bytes escaped; pure ASCII
+ * out (non-ASCII as \uXXXX, ill-formed UTF-8 as U+FFFD). */
 static void
 put_json_str(struct out *o, const char *s)
 {
     put(o, "\"");
-    for (; s != NULL && *s != 0 && !o->over; s++) {
+    while (s != NULL && *s != 0 && !o->over) {
         unsigned char c = (unsigned char)*s;
+        uint32_t cp;
+        size_t n;
 
-        if (c == '"' || c == '\\')
+        if (c == '"' || c == '\\') {
             put(o, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
+            s++;
+        } else if (c < 0x20 || c == 0x7f) {
             put(o, "\\u%04x", c);
-        else
+            s++;
+        } else if (c < 0x80) {
             put(o, "%c", c);
+            s++;
+        } else {
+            /* non-ASCII: its code point (UTF-16 escapes), or U+FFFD for
+             * each byte that is not well-formed UTF-8 (a server's text,
+             * a message cut mid-character): the output stays ASCII */
+            n = utf8_next((const unsigned char *)s, &cp);
+            if (n == 0) {
+                cp = 0xfffd;
+                n = 1;
+            }
+            if (cp >= 0x10000)
+                put(o, "\\u%04x\\u%04x",
+                    (unsigned)(0xd800 + ((cp - 0x10000) >> 10)),
+                    (unsigned)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
+            else
+                put(o, "\\u%04x", (unsigned)cp);
+            s += n;
+        }
     }
     put(o, "\"");
 }

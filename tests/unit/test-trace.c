@@ -61,6 +61,41 @@ json_form(void **state)
         "\"source\":\"bl\\\"ob\\\\\",\"text\":\"line\\u000abreak\\u0001\"}");
 }
 
+/* Strings from the network may be any bytes: the JSON stays ASCII and
+ * valid (code points as \uXXXX, ill-formed UTF-8 as U+FFFD each byte). */
+static void
+json_non_ascii(void **state)
+{
+    static const struct {
+        const char *in, *out;
+    } rows[] = {
+        {"5AEE\xe2\x80\xa6"
+         "743B",
+         "5AEE\\u2026743B"},
+        {"\xc3\xa9t\xc3\xa9", "\\u00e9t\\u00e9"},
+        {"\xf0\x9f\x98\x80", "\\ud83d\\ude00"},
+        {"\xff\xfe\"", "\\ufffd\\ufffd\\\""},
+        {"cut \xe2\x80", "cut \\ufffd\\ufffd"},
+        {"\xc0\xaf", "\\ufffd\\ufffd"},            /* overlong '/' */
+        {"\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd"}, /* a surrogate */
+        {"\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd"},
+    };
+    struct jt_trace_event ev = {0};
+    char buf[512], want[256];
+
+    (void)state;
+    ev.type = JT_TRACE_REDIRECT;
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        ev.text = rows[i].in;
+        assert_true(jt_trace_format(&ev, JT_TRACE_JSON, buf, sizeof(buf)) > 0);
+        snprintf(want, sizeof(want), ",\"text\":\"%s\"}", rows[i].out);
+        if (strstr(buf, want) == NULL)
+            fail_msg("row %zu: %s lacks %s", i, buf, want);
+        for (const char *p = buf; *p != 0; p++)
+            assert_true((unsigned char)*p < 0x80);
+    }
+}
+
 /* A failure carries "err", the jt_strerror() text. */
 static void
 json_error(void **state)
@@ -149,8 +184,9 @@ main(void)
 {
     static const struct CMUnitTest tests[] = {
         cmocka_unit_test(names),      cmocka_unit_test(json_form),
-        cmocka_unit_test(json_error), cmocka_unit_test(text_form),
-        cmocka_unit_test(too_small),  cmocka_unit_test(bad_args),
+        cmocka_unit_test(json_error), cmocka_unit_test(json_non_ascii),
+        cmocka_unit_test(text_form),  cmocka_unit_test(too_small),
+        cmocka_unit_test(bad_args),
     };
 
     return cmocka_run_group_tests_name("trace", tests, NULL, NULL);

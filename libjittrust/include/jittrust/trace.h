@@ -45,6 +45,8 @@
  *    "key":"SKID:5AEE…","key2":"SKID:…","source":"blob","text":"..."}
  * "ev" is jt_trace_name(); "t" the loop clock in ms; "err" the
  * jt_strerror() text of a non-zero "rc"; keys as "TYPE:HEX" (full hex).
+ * The line is pure ASCII: non-ASCII characters as \uXXXX escapes, and
+ * each byte of ill-formed UTF-8 (text from a server) as \ufffd.
  * The schema is stable: fields may be added, never renamed or removed.
  */
 #ifndef JITTRUST_TRACE_H
