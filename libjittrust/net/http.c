@@ -617,6 +617,19 @@ on_open(struct jti_hconn *c, int err, void *ud)
     send_request(h);
 }
 
+/* 1 for the methods RFC 9110 9.2.2 calls idempotent. */
+static int
+idempotent(const char *m)
+{
+    static const char *const ok[] = {"GET",    "HEAD",    "PUT",
+                                     "DELETE", "OPTIONS", "TRACE"};
+
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (strcmp(m, ok[i]) == 0)
+            return 1;
+    return 0;
+}
+
 /* A connection for this hop: an idle one of the same (scheme, host,
  * port, JIT context) unless |fresh|, else a new one. */
 static void
@@ -627,7 +640,10 @@ get_conn(struct jt_http *h, int fresh)
 
     h->phase = PH_CONNECT;
     h->stage = JT_CONN_RESOLVE;
-    if (!fresh && !(h->r.flags & JT_HTTP_NO_REUSE))
+    /* a request that must not be sent twice (POST, PATCH, ...) never
+     * rides an idle connection the server may already have closed: that
+     * would need a replay (RFC 9110 9.2.2) */
+    if (!fresh && !(h->r.flags & JT_HTTP_NO_REUSE) && idempotent(h->method))
         h->conn = jti_hconn_take(h->cl, &h->url, h->jit);
     if (h->conn != NULL) {
         h->reused = 1;

@@ -235,6 +235,35 @@ pool_dropped_on_flush(void **state)
     fix_free(&f);
 }
 
+/* A POST never takes an idle connection (it could need a replay that
+ * sends it twice); a GET after it does. */
+static void
+post_never_reuses(void **state)
+{
+    struct jt_http_req r = {0};
+    struct jt_http_stats st;
+    char url[256];
+    struct fix f;
+
+    (void)state;
+    fix_init(&f);
+    snprintf(url, sizeof(url), "https://www.jt.test:%d/hello.txt", ng.www);
+    r.url = url;
+    r.method = "POST";
+    r.body = (const uint8_t *)"a=1";
+    r.body_len = 3;
+    assert_int_equal(fetch(&f, &r), 0);
+    assert_int_equal(fetch(&f, &r), 0);
+    assert_int_equal(jt_http_client_stats(f.cl, &st), 0);
+    assert_int_equal(st.connections, 2);
+    assert_int_equal(st.reused, 0);
+    assert_int_equal(get(&f, "https://www.jt.test", ng.www, "/hello.txt", NULL),
+                     0);
+    assert_int_equal(jt_http_client_stats(f.cl, &st), 0);
+    assert_int_equal(st.reused, 1);
+    fix_free(&f);
+}
+
 static int
 read_src(void *ud, uint8_t *buf, size_t cap)
 {
@@ -449,6 +478,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(pool_keyed_by_policy),
         cmocka_unit_test(pool_dropped_on_flush),
+        cmocka_unit_test(post_never_reuses),
         cmocka_unit_test(streamed_bodies),
         cmocka_unit_test(stale_connection_retried),
         cmocka_unit_test(idle_closed_by_server),

@@ -14,9 +14,11 @@
  * never lent to another host, even one its certificate also names, nor to
  * a request under another trust policy (JIT context). Each redirect hop
  * to another origin gets its own connection and so its own JIT decision
- * under the target's normalised host. A reused connection that turns out
- * closed by the server (no response byte) is retried once on a new one,
- * when the request body can be sent again.
+ * under the target's normalised host. Only idempotent requests (GET,
+ * HEAD, PUT, DELETE, OPTIONS, TRACE) take an idle connection; a reused
+ * connection that turns out closed by the server (no response byte) is
+ * retried once on a new one, when the request body can be sent again. A
+ * POST always gets a new connection, so it is never sent twice.
  *
  * Redirects (JT_HTTP_FOLLOW): the rules of jt_redirect_next() (301/302
  * POST -> GET, 303 -> GET, 307/308 replay the body, or fail with
