@@ -21,9 +21,9 @@ static const char *const names[] = {
 const char *
 jt_trace_name(int type)
 {
-    if (type <= 0 || (size_t)type >= sizeof(names) / sizeof(names[0]))
-        return names[0];
-    return names[type];
+    const int n = (int)(sizeof(names) / sizeof(names[0]));
+
+    return type > 0 && type < n ? names[type] : names[0];
 }
 
 /* An output cursor: appends stop at the cap, |over| remembers it. */
