@@ -2,7 +2,8 @@
 /*
  * jitfetch's command line: curl's options where jitfetch has the feature
  * (same letters, same meaning), the trust options, --help and --version;
- * and curl's exit codes for libjittrust's errors. Public API only.
+ * curl's exit codes for libjittrust's errors; and the JSON string writer
+ * of --json. Public API only.
  */
 #include <errno.h>
 #include <math.h>
@@ -110,7 +111,9 @@ static const char help_text[] =
     "                        is refused; credentials are dropped when a hop\n"
     "                        leaves the origin\n"
     "      --max-redirs N    at most N redirects with -L (default 50; -1:\n"
-    "                        no limit, loops are still caught)\n"
+    "                        no limit: a loop is caught only when a URL\n"
+    "                        comes back within 16 hops, so bound such runs\n"
+    "                        with --max-time)\n"
     "Connection\n"
     "      --resolve HOST:PORT:ADDR[,ADDR]\n"
     "                        connect to ADDR for HOST:PORT instead of asking\n"
@@ -145,9 +148,41 @@ static const char help_text[] =
     "Exit status: 0 ok; curl's codes otherwise: 1 unsupported protocol or\n"
     "refused downgrade, 2 usage, 3 bad URL, 6 cannot resolve, 7 cannot\n"
     "connect, 8 malformed response, 18 body cut short, 22 --fail, 23 write\n"
-    "error, 28 timeout, 35 TLS handshake, 47 redirects, 52 empty reply,\n"
-    "55/56 send/receive, 60 certificate not trusted, 63 too big, 77 trust\n"
-    "source unreadable. With several URLs: the last failure's status.\n";
+    "error, 26 -d @FILE unreadable, 28 timeout, 35 TLS handshake, 47\n"
+    "redirects, 52 empty reply, 55/56 send/receive, 60 certificate not\n"
+    "trusted, 63 too big, 77 trust source unreadable, 128+N signal N\n"
+    "(130 SIGINT, 143 SIGTERM). With several URLs: the last failure's\n"
+    "status.\n";
+
+/* --json is on the command line: errors are JSON lines too. */
+static int json_errors;
+
+/* An error before any URL: "jitfetch: MESSAGE" and a hint (a usage
+ * error), "jitfetch: (CODE) MESSAGE", or a JSON "error" line with an
+ * empty url. Returns |code|. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 0)))
+#endif
+static int
+cli_error(int code, const char *fmt, va_list ap)
+{
+    char msg[1024];
+
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (json_errors) {
+        fprintf(stderr,
+                "{\"ev\":\"error\",\"url\":\"\",\"exit\":%d,\"rc\":0,"
+                "\"err\":\"\",\"text\":",
+                code);
+        jf_json_str(stderr, msg);
+        fputs("}\n", stderr);
+    } else if (code == JF_USAGE) {
+        fprintf(stderr, "jitfetch: %s\njitfetch: try 'jitfetch --help'\n", msg);
+    } else {
+        fprintf(stderr, "jitfetch: (%d) %s\n", code, msg);
+    }
+    return code;
+}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
@@ -156,13 +191,28 @@ static int
 usage_error(const char *fmt, ...)
 {
     va_list ap;
+    int rc;
 
-    fputs("jitfetch: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    rc = cli_error(JF_USAGE, fmt, ap);
     va_end(ap);
-    fputs("\njitfetch: try 'jitfetch --help'\n", stderr);
-    return JF_USAGE;
+    return rc;
+}
+
+/* A -d @FILE that cannot be read: curl's 26. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int
+read_error(const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = cli_error(JF_READ, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 /* Seconds, decimals allowed, as milliseconds (at least 1). */
@@ -288,7 +338,7 @@ add_data_file(struct jf_opts *o, const char *path)
     int rc;
 
     if (f == NULL)
-        return usage_error("-d @%s: %s", path, strerror(errno));
+        return read_error("-d @%s: %s", path, strerror(errno));
     rc = add_data(o, "", 0); /* the '&', and an empty file is a body */
     while (rc == 0 && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
         size_t k = 0;
@@ -299,7 +349,7 @@ add_data_file(struct jf_opts *o, const char *path)
         rc = append(o, buf, k);
     }
     if (rc == 0 && ferror(f))
-        rc = usage_error("-d @%s: read error", path);
+        rc = read_error("-d @%s: read error", path);
     if (f != stdin)
         fclose(f);
     return rc;
@@ -527,6 +577,9 @@ jf_parse(int argc, char **argv, struct jf_opts *o)
     int rc, dashdash = 0;
 
     memset(o, 0, sizeof(*o));
+    json_errors = 0; /* known before the first error is printed */
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        json_errors |= strcmp(argv[i], "--json") == 0;
     o->max_redirs = -2; /* unset */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -613,4 +666,61 @@ jf_exit_code(int err, int stage)
     default:
         return JF_RECV;
     }
+}
+
+/* ---- JSON strings ---- */
+
+/*
+ * One well-formed UTF-8 sequence at |p| (NUL-terminated): its length
+ * (2-4) with the code point in *|cp|, or 0 (a stray continuation byte,
+ * an overlong form, a surrogate, past U+10FFFF, or cut short). The same
+ * rules as libjittrust's trace, so both write the same JSON.
+ */
+static size_t
+utf8_next(const unsigned char *p, uint32_t *cp)
+{
+    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+    uint32_t v;
+
+    if (n == 0 || p[0] >= 0xf8)
+        return 0;
+    v = p[0] & (0x7fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0; /* includes the NUL: never read past it */
+        v = v << 6 | (p[i] & 0x3fu);
+    }
+    if (v < min[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+void
+jf_json_str(FILE *out, const char *s)
+{
+    fputc('"', out);
+    while (*s != 0) {
+        unsigned char c = (unsigned char)*s;
+        uint32_t cp = 0xfffd;
+        size_t n = 1;
+
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(out, "\\u%04x", c);
+        else if (c < 0x80)
+            fputc(c, out);
+        else if ((n = utf8_next((const unsigned char *)s, &cp)) == 0)
+            n = 1; /* not UTF-8: U+FFFD for this byte */
+        if (c >= 0x80 && cp >= 0x10000)
+            fprintf(out, "\\u%04x\\u%04x",
+                    (unsigned)(0xd800 + ((cp - 0x10000) >> 10)),
+                    (unsigned)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
+        else if (c >= 0x80)
+            fprintf(out, "\\u%04x", (unsigned)cp);
+        s += n;
+    }
+    fputc('"', out);
 }

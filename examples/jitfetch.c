@@ -8,9 +8,12 @@
  *
  * Read top to bottom: the trust setup, the output, one fetch (request,
  * callbacks), main(). The command line and the exit codes are in
- * jitfetch-cli.c.
+ * jitfetch-cli.c, where files really go (devices, FIFOs, symlinks,
+ * temporary files and signals) in jitfetch-file.c.
  */
 #define _POSIX_C_SOURCE 200809L
+#include "jitfetch.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -21,7 +24,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "jitfetch.h"
 #include "jittrust/blob-verify.h"
 #include "jittrust/conn.h"
 #include "jittrust/error.h"
@@ -39,11 +41,12 @@
 /* A JSON or text trace line: the longest URL escaped, and then some. */
 #define LINE_MAX_LEN 16384u
 
+/* The header line a --trust-cache file starts with. */
+#define CACHE_HEADER "jittrust-host-cache 1"
+
 /* One fetch's output and outcome. */
 struct fetch {
-    int fd;     /* 1 (stdout) or the temporary file */
-    char *path; /* -o / -O target, or NULL for stdout */
-    char *tmp;  /* its temporary file while writing */
+    struct jf_file out; /* fd 1 (stdout, path NULL) or the -o / -O file */
     int done, err, write_errno, http_error, status;
     uint64_t bytes;
 };
@@ -61,9 +64,12 @@ struct app {
     size_t n_blobs, n_sources;
     struct fetch f;
     unsigned ok, failed;
+    char *cache_path; /* --trust-cache, symlinks followed */
+    mode_t cache_mode;
+    int cache_save; /* 1: missing, empty or a cache file: may be saved */
 };
 
-static char line[LINE_MAX_LEN];
+static char line[LINE_MAX_LEN], wline[LINE_MAX_LEN];
 
 /* ---- messages and the trace ---- */
 
@@ -75,31 +81,16 @@ warn(const struct app *a, const char *fmt, ...)
 {
     va_list ap;
 
-    if (a->o.silent && !a->o.show_error)
-        return;
-    fputs("jitfetch: warning: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(wline, sizeof(wline), fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-}
-
-/* A JSON string (quotes, backslash, control bytes escaped). */
-static void
-json_str(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s != 0; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
+    if (a->o.json) {
+        fputs("{\"ev\":\"warning\",\"text\":", stderr);
+        jf_json_str(stderr, wline);
+        fputs("}\n", stderr);
+    } else if (!a->o.silent || a->o.show_error) {
+        fprintf(stderr, "jitfetch: warning: %s\n", wline);
     }
-    fputc('"', out);
 }
 
 /* The library's trace events: text lines (-v) or JSON lines (--json). */
@@ -118,17 +109,18 @@ on_trace(const struct jt_trace_event *ev, void *ud)
     fprintf(stderr, a->o.json ? "%s\n" : "* %s\n", line);
 }
 
-/* The failure of one URL: "jitfetch: (60) message" or a JSON line. */
+/* The failure of one URL (|url| "": of the run, before any URL):
+ * "jitfetch: (60) message" or a JSON line. */
 static void
 report(const struct app *a, const char *url, int code, int rc, const char *msg)
 {
     if (a->o.json) {
         fputs("{\"ev\":\"error\",\"url\":", stderr);
-        json_str(stderr, url);
+        jf_json_str(stderr, url);
         fprintf(stderr, ",\"exit\":%d,\"rc\":%d,\"err\":", code, rc);
-        json_str(stderr, rc != 0 ? jt_strerror(rc) : "");
+        jf_json_str(stderr, rc != 0 ? jt_strerror(rc) : "");
         fputs(",\"text\":", stderr);
-        json_str(stderr, msg);
+        jf_json_str(stderr, msg);
         fputs("}\n", stderr);
     } else if (!a->o.silent || a->o.show_error) {
         fprintf(stderr, "jitfetch: (%d) %s\n", code, msg);
@@ -169,10 +161,11 @@ setup_sources(struct app *a)
         if (rc == 0)
             rc = add_source(a, &src);
         if (rc != 0) {
-            fprintf(stderr, "jitfetch: (77) --trust-blob %s: %s%s%s\n",
-                    a->o.trust_blob[i], jt_strerror(rc),
-                    bf->sys_errno ? ": " : "",
-                    bf->sys_errno ? strerror(bf->sys_errno) : "");
+            snprintf(line, sizeof(line), "--trust-blob %s: %s%s%s",
+                     a->o.trust_blob[i], jt_strerror(rc),
+                     bf->sys_errno ? ": " : "",
+                     bf->sys_errno ? strerror(bf->sys_errno) : "");
+            report(a, "", JF_TRUST_FILE, rc, line);
             return JF_TRUST_FILE;
         }
     }
@@ -181,8 +174,9 @@ setup_sources(struct app *a)
         if (rc == 0)
             rc = add_source(a, &src);
         if (rc != 0) {
-            fprintf(stderr, "jitfetch: (77) --trust-dir %s: %s\n",
-                    a->o.trust_dir[i], jt_strerror(rc));
+            snprintf(line, sizeof(line), "--trust-dir %s: %s",
+                     a->o.trust_dir[i], jt_strerror(rc));
+            report(a, "", JF_TRUST_FILE, rc, line);
             return JF_TRUST_FILE;
         }
     }
@@ -195,26 +189,96 @@ setup_sources(struct app *a)
     return 0;
 }
 
-/* Read a whole small file; NULL with errno set on failure. */
+/* Read a whole small regular file (never blocks on a FIFO swapped in
+ * after the check); NULL with errno set on failure. */
 static char *
 slurp(const char *path, size_t max, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
     char *buf = NULL;
+    struct stat st;
     size_t n = 0;
+    int e;
 
-    if (f != NULL && (buf = malloc(max + 1)) != NULL) {
-        n = fread(buf, 1, max + 1, f);
-        if (ferror(f) || n > max) {
-            free(buf);
-            buf = NULL;
-            errno = ferror(f) ? EIO : EFBIG;
-        }
+    *len = 0;
+    if (fd < 0)
+        return NULL;
+    e = fstat(fd, &st) != 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : 0;
+    if (e == 0 && (buf = malloc(max + 1)) == NULL)
+        e = ENOMEM;
+    while (e == 0 && n <= max) {
+        ssize_t r = read(fd, buf + n, max + 1 - n);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            e = errno;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
     }
-    if (f != NULL)
-        fclose(f);
+    if (e == 0 && n > max)
+        e = EFBIG;
+    close(fd);
+    if (e != 0) {
+        free(buf);
+        errno = e;
+        return NULL;
+    }
     *len = n;
     return buf;
+}
+
+/* 1 when |text| starts with the cache's header line. */
+static int
+is_cache(const char *text, size_t len)
+{
+    size_t hl = sizeof(CACHE_HEADER) - 1;
+
+    return len >= hl && memcmp(text, CACHE_HEADER, hl) == 0 &&
+           (len == hl || text[hl] == '\n' || text[hl] == '\r');
+}
+
+/* --trust-cache: where it is and whether it may be written at the end:
+ * only when it is missing, empty, or a cache file (never over a PEM
+ * given by mistake, a device or a FIFO). The text, or NULL. */
+static char *
+open_cache(struct app *a, size_t *len)
+{
+    const char *name = a->o.trust_cache;
+    char *text;
+    int kind;
+
+    *len = 0;
+    a->cache_path = jf_target(name, &kind, &a->cache_mode);
+    if (a->cache_path == NULL || kind == JF_TARGET_NEW) {
+        if (a->cache_path == NULL)
+            warn(a, "--trust-cache %s: %s (not used)", name, strerror(errno));
+        a->cache_save = a->cache_path != NULL;
+        return NULL;
+    }
+    if (kind != JF_TARGET_REGULAR) {
+        warn(a, "--trust-cache %s: not a regular file (not read, not written)",
+             name);
+        return NULL;
+    }
+    text = slurp(a->cache_path, CACHE_FILE_MAX, len);
+    if (text == NULL)
+        warn(a, "--trust-cache %s: %s (not used, left as it is)", name,
+             strerror(errno));
+    else if (*len > 0 && !is_cache(text, *len))
+        warn(a,
+             "--trust-cache %s: not a trust cache (no \"" CACHE_HEADER
+             "\" line at the top; a PEM file goes to --trust-dir): not "
+             "used, left as it is",
+             name);
+    else
+        a->cache_save = 1;
+    if (!a->cache_save) {
+        free(text);
+        return NULL;
+    }
+    return text;
 }
 
 /* --trust-cache: load the host entries of an earlier run (after the
@@ -228,10 +292,9 @@ load_cache(struct app *a)
 
     if (a->o.trust_cache == NULL)
         return;
-    text = slurp(a->o.trust_cache, CACHE_FILE_MAX, &len);
-    if (text == NULL) {
-        if (errno != ENOENT)
-            warn(a, "--trust-cache %s: %s", a->o.trust_cache, strerror(errno));
+    text = open_cache(a, &len);
+    if (text == NULL || len == 0) {
+        free(text);
         return;
     }
     rc = jt_jit_ctx_load(a->jit, text, len, &bad);
@@ -241,41 +304,6 @@ load_cache(struct app *a)
     free(text);
 }
 
-/* Write |len| bytes to |path| through a temporary file and a rename. */
-static int
-write_atomic(const char *path, const char *buf, size_t len)
-{
-    size_t pl = strlen(path);
-    char *tmp = malloc(pl + 16);
-    int fd, rc = -1;
-
-    if (tmp == NULL)
-        return -1;
-    memcpy(tmp, path, pl);
-    memcpy(tmp + pl, ".tmp-XXXXXX", 12);
-    fd = mkstemp(tmp);
-    if (fd >= 0) {
-        size_t off = 0;
-
-        while (off < len) {
-            ssize_t w = write(fd, buf + off, len - off);
-
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break;
-            off += (size_t)w;
-        }
-        rc = off == len && fsync(fd) == 0 ? 0 : -1;
-        rc = close(fd) == 0 ? rc : -1;
-        rc = rc == 0 ? rename(tmp, path) : -1;
-        if (rc != 0)
-            unlink(tmp);
-    }
-    free(tmp);
-    return rc;
-}
-
 static void
 save_cache(struct app *a)
 {
@@ -283,7 +311,7 @@ save_cache(struct app *a)
     char *buf = NULL;
     int rc = JT_ERR_NOSPC;
 
-    if (a->o.trust_cache == NULL)
+    if (!a->cache_save)
         return;
     while (rc == JT_ERR_NOSPC) {
         char *b = realloc(buf, cap);
@@ -294,7 +322,7 @@ save_cache(struct app *a)
         rc = jt_jit_ctx_save(a->jit, buf, cap, &used);
         cap = used + 1;
     }
-    if (rc != 0 || write_atomic(a->o.trust_cache, buf, used) != 0)
+    if (rc != 0 || jf_file_write(a->cache_path, buf, used, a->cache_mode) != 0)
         warn(a, "--trust-cache %s: not saved: %s", a->o.trust_cache,
              rc != 0 ? jt_strerror(rc) : strerror(errno));
     free(buf);
@@ -317,8 +345,9 @@ setup(struct app *a)
     for (size_t i = 0; i < a->o.n_resolve; i++) {
         rc = jt_hostmap_add(a->map, a->o.resolve[i]);
         if (rc != 0) {
-            fprintf(stderr, "jitfetch: (2) --resolve %s: %s\n", a->o.resolve[i],
-                    jt_strerror(rc));
+            snprintf(line, sizeof(line), "--resolve %s: %s", a->o.resolve[i],
+                     jt_strerror(rc));
+            report(a, "", JF_USAGE, rc, line);
             return JF_USAGE;
         }
     }
@@ -359,6 +388,7 @@ teardown(struct app *a)
     jt_resolver_destroy(a->res);
     jt_hostmap_destroy(a->map);
     jt_loop_destroy(a->loop);
+    free(a->cache_path);
 }
 
 /* ---- output ---- */
@@ -390,43 +420,33 @@ remote_name(const char *url)
     return name;
 }
 
-/* Open the output of URL number |i|: stdout, or a temporary file next to
- * the target. Returns 0 or an exit code (after the message). */
+/* Open the output of URL number |i|: stdout, or the -o / -O file
+ * (jf_file_open()). Returns 0 or an exit code (after the message). */
 static int
 open_output(struct app *a, size_t i, const char *url)
 {
-    struct fetch *f = &a->f;
+    struct jf_file *f = &a->f.out;
     int kind = i < a->o.n_outs ? a->o.out_kind[i] : JF_OUT_STDOUT;
-    size_t pl;
-    mode_t um;
+    char *name = NULL;
+    const char *path;
 
     f->fd = 1;
     if (kind == JF_OUT_STDOUT ||
         (kind == JF_OUT_FILE && strcmp(a->o.out_path[i], "-") == 0))
         return 0;
-    f->path = kind == JF_OUT_FILE ? strdup(a->o.out_path[i]) : remote_name(url);
-    if (f->path == NULL) {
+    path = kind == JF_OUT_FILE ? a->o.out_path[i] : (name = remote_name(url));
+    if (path == NULL) {
         report(a, url, JF_WRITE, 0,
                "-O: the URL has no file name to save to (use -o FILE)");
         return JF_WRITE;
     }
-    pl = strlen(f->path);
-    f->tmp = malloc(pl + 20);
-    if (f->tmp == NULL)
-        return JF_NOMEM;
-    memcpy(f->tmp, f->path, pl);
-    memcpy(f->tmp + pl, ".jitfetch-XXXXXX", 17);
-    f->fd = mkstemp(f->tmp);
-    if (f->fd < 0) {
-        snprintf(line, sizeof(line), "%s: %s", f->path, strerror(errno));
-        free(f->tmp);
-        f->tmp = NULL;
+    if (jf_file_open(f, path) != 0) {
+        snprintf(line, sizeof(line), "%s: %s", path, strerror(errno));
         report(a, url, JF_WRITE, 0, line);
+        free(name);
         return JF_WRITE;
     }
-    um = umask(0);
-    umask(um);
-    (void)fchmod(f->fd, 0666 & ~um);
+    free(name);
     return 0;
 }
 
@@ -437,7 +457,7 @@ put(struct fetch *f, const void *buf, size_t len)
     const uint8_t *p = buf;
 
     while (len > 0 && f->write_errno == 0) {
-        ssize_t w = write(f->fd, p, len);
+        ssize_t w = write(f->out.fd, p, len);
 
         if (w < 0 && errno == EINTR)
             continue;
@@ -451,34 +471,27 @@ put(struct fetch *f, const void *buf, size_t len)
     return f->write_errno == 0 ? 0 : -1;
 }
 
-/* Finish the output: rename into place on success; on failure keep what
- * arrived as PATH.part (never over the old file). Returns the exit code,
- * JF_WRITE when the output itself failed. */
+/* Finish the output: into place on success; on failure keep what
+ * arrived as PATH.part (never over the old file; |*part| is that name,
+ * malloc'd). Returns the exit code, JF_WRITE when the output itself
+ * failed. */
 static int
-close_output(struct app *a, int code, char *note, size_t cap)
+close_output(struct app *a, int code, char **part)
 {
     struct fetch *f = &a->f;
     int keep = code == 0;
 
-    note[0] = 0;
-    if (f->tmp == NULL)
-        return code;
-    if (fsync(f->fd) != 0 && keep && f->write_errno == 0)
-        f->write_errno = errno;
-    if (close(f->fd) != 0 && keep && f->write_errno == 0)
-        f->write_errno = errno;
+    *part = NULL;
+    if (f->out.path == NULL || f->out.fd < 0)
+        return code; /* stdout, or never opened */
     if (keep && f->write_errno == 0) {
-        if (rename(f->tmp, f->path) == 0)
+        if (jf_file_commit(&f->out) == 0)
             return code;
         f->write_errno = errno;
+        return JF_WRITE;
     }
-    if (!keep && f->bytes > 0 && f->write_errno == 0) {
-        snprintf(note, cap, "%s.part", f->path);
-        if (rename(f->tmp, note) != 0)
-            note[0] = 0;
-    }
-    if (note[0] == 0)
-        unlink(f->tmp);
+    *part =
+        jf_file_discard(&f->out, !keep && f->bytes > 0 && f->write_errno == 0);
     return keep ? JF_WRITE : code;
 }
 
@@ -629,6 +642,29 @@ outcome(struct app *a, struct jt_http *h, const char **msg)
     return jf_exit_code(f->err, jt_http_stage(h));
 }
 
+/* The message of a failed fetch: |msg| (cut to JT_HTTP_MSG_MAX) and
+ * where the bytes that arrived are kept, if anywhere. */
+static void
+tell(struct app *a, const char *url, int code, const char *msg,
+     const char *part)
+{
+    size_t ml = strlen(msg), cap;
+    char *full;
+
+    if (ml > JT_HTTP_MSG_MAX)
+        ml = JT_HTTP_MSG_MAX;
+    cap = ml + (part != NULL ? strlen(part) : 0) + 32;
+    full = malloc(cap);
+    if (full == NULL)
+        return;
+    snprintf(full, cap, "%.*s%s%s", (int)ml, msg,
+             part != NULL ? "; what arrived is in " : "",
+             part != NULL ? part : "");
+    report(a, url, code, a->f.http_error || a->f.write_errno ? 0 : a->f.err,
+           full);
+    free(full);
+}
+
 /* Fetch URL number |i|. Returns its exit code. */
 static int
 fetch_one(struct app *a, size_t i)
@@ -636,9 +672,9 @@ fetch_one(struct app *a, size_t i)
     const char *url = a->o.urls[i], *msg = "";
     struct jt_h1_header hdr[JF_MAX_HEADERS + 3];
     uint8_t cred[JF_MAX_HEADERS + 3];
-    char note[600], full[JT_HTTP_MSG_MAX + 700];
     struct jt_http_req r;
     struct jt_http *h;
+    char *part;
     int rc, code;
 
     memset(&a->f, 0, sizeof(a->f));
@@ -649,8 +685,8 @@ fetch_one(struct app *a, size_t i)
     r.ud = a;
     rc = jt_http_start(a->cl, &r, &h);
     if (rc != 0) {
-        snprintf(full, sizeof(full), "%s: %s", url, jt_strerror(rc));
-        report(a, url, jf_exit_code(rc, 0), rc, full);
+        snprintf(line, sizeof(line), "%s: %s", url, jt_strerror(rc));
+        report(a, url, jf_exit_code(rc, 0), rc, line);
         return jf_exit_code(rc, 0);
     }
     code = open_output(a, i, url);
@@ -661,26 +697,18 @@ fetch_one(struct app *a, size_t i)
         code = a->f.done ? outcome(a, h, &msg) : JF_RECV;
     else
         msg = "";
-    code = close_output(a, code, note, sizeof(note));
+    code = close_output(a, code, &part);
     if (code == JF_WRITE && a->f.write_errno != 0 && a->f.http_error == 0) {
         snprintf(line, sizeof(line),
                  "Failure writing output to destination: %s",
                  strerror(a->f.write_errno));
         msg = line;
     }
-    if (code != 0 && msg[0] != 0) {
-        size_t ml = strlen(msg);
-
-        if (ml > JT_HTTP_MSG_MAX)
-            ml = JT_HTTP_MSG_MAX;
-        snprintf(full, sizeof(full), "%.*s%s%s", (int)ml, msg,
-                 note[0] ? "; what arrived is in " : "", note);
-        report(a, url, code, a->f.http_error || a->f.write_errno ? 0 : a->f.err,
-               full);
-    }
+    if (code != 0 && msg[0] != 0)
+        tell(a, url, code, msg, part);
     jt_http_destroy(h);
-    free(a->f.path);
-    free(a->f.tmp);
+    jf_file_free(&a->f.out);
+    free(part);
     return code;
 }
 
@@ -727,7 +755,12 @@ main(int argc, char **argv)
     static struct app a;
     int rc, last = 0;
 
+    /* first: with fd 1 closed, the next socket would become "stdout" */
+    if (jf_std_fds() != 0)
+        return JF_WRITE;
     signal(SIGPIPE, SIG_IGN); /* a closed stdout is a write error: 23 */
+    if (jf_signals_install() != 0)
+        return JF_NOMEM;
     rc = jf_parse(argc, argv, &a.o);
     if (rc >= 0) {
         jf_free(&a.o);

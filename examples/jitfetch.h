@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * jitfetch: the command line, parsed (jitfetch-cli.c) for the fetching
- * half (jitfetch.c). Public API of libjittrust only.
+ * half (jitfetch.c), and the files it writes (jitfetch-file.c). Public
+ * API of libjittrust only.
  */
 #ifndef JITFETCH_H
 #define JITFETCH_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 #include "jittrust/h1.h"
 
@@ -31,6 +34,7 @@ enum jf_exit {
     JF_PARTIAL = 18,     /* body (maybe) cut short */
     JF_HTTP_ERROR = 22,  /* --fail and a status >= 400 */
     JF_WRITE = 23,       /* could not write the output */
+    JF_READ = 26,        /* could not read a -d @FILE */
     JF_NOMEM = 27,       /* out of memory */
     JF_TIMEOUT = 28,     /* --max-time or a connect timeout */
     JF_TLS = 35,         /* TLS handshake failed */
@@ -89,5 +93,77 @@ int jf_exit_code(int err, int stage);
 /* jf_is_credential() - 1 when a header with this name carries secrets
  * (name contains auth, token, key, secret, session, cookie or pass). */
 int jf_is_credential(const char *name, size_t len);
+
+/*
+ * jf_json_str() - |s| as a JSON string on |out|, pure ASCII as
+ * libjittrust's trace writes it: quote, backslash and control bytes
+ * escaped, well-formed UTF-8 as \uXXXX (a surrogate pair past U+FFFF),
+ * every other byte >= 0x80 as \ufffd.
+ */
+void jf_json_str(FILE *out, const char *s);
+
+/* ---- files (jitfetch-file.c) ---- */
+
+/* What a path names once its symlinks are followed (jf_target()). */
+enum jf_target_kind {
+    JF_TARGET_NEW = 0,     /* nothing yet: created */
+    JF_TARGET_REGULAR = 1, /* a regular file: replaced */
+    JF_TARGET_DIR = 2,     /* a directory: refused */
+    JF_TARGET_SPECIAL = 3, /* a device, FIFO or socket: written in place */
+    JF_TARGET_PROC = 4,    /* a link into /proc (/dev/stdout): in place */
+};
+
+/*
+ * jf_target() - follow the symlinks of |path|'s last component (at most
+ * 40; a dangling link gives the path it points to) and say what is
+ * there in |*kind| and its st_mode in |*mode| (0 when new). Returns the
+ * path reached (malloc'd; |path| itself for JF_TARGET_PROC), or NULL with
+ * errno: ELOOP, ENAMETOOLONG, ENOMEM, EACCES (a link owned by someone
+ * else in a sticky world-writable directory, as Linux's
+ * protected_symlinks), or what lstat() said.
+ */
+char *jf_target(const char *path, int *kind, mode_t *mode);
+
+/* An output being written: in place (|tmp| NULL) or through |tmp|. */
+struct jf_file {
+    int fd;
+    char *path; /* where it goes (symlinks followed), malloc'd */
+    char *tmp;  /* the temporary file next to it, malloc'd, or NULL */
+};
+
+/*
+ * jf_file_open() - open |path| for writing after jf_target(): a new or
+ * regular file through a temporary file PATH.jitfetch-XXXXXX (keeping
+ * the old file's permission bits), a device, FIFO, socket or /proc link
+ * in place (a FIFO waits for its reader). Returns 0, or -1 with errno
+ * (EISDIR for a directory); jf_file_free() either way.
+ */
+int jf_file_open(struct jf_file *f, const char *path);
+
+/* jf_file_commit() - finish: fsync and rename the temporary file over
+ * f->path (or just close). 0, or -1 with errno (temporary file removed). */
+int jf_file_commit(struct jf_file *f);
+
+/* jf_file_discard() - close after a failure. The temporary file is
+ * renamed to PATH.part when |keep_part| (returns that name, malloc'd),
+ * else removed (returns NULL; also when the rename failed). */
+char *jf_file_discard(struct jf_file *f, int keep_part);
+
+void jf_file_free(struct jf_file *f);
+
+/* jf_file_write() - |len| bytes to the new or regular file |path|
+ * through a temporary file and a rename; |mode| as st_mode (0: new).
+ * 0, or -1 with errno. */
+int jf_file_write(const char *path, const void *buf, size_t len, mode_t mode);
+
+/* jf_signals_install() - on SIGINT, SIGTERM and SIGHUP (unless ignored)
+ * remove the temporary file being written and exit with 128 + signal.
+ * 0 or -1. */
+int jf_signals_install(void);
+
+/* jf_std_fds() - make sure fds 0, 1 and 2 are open (on /dev/null), so
+ * no socket or file of ours becomes stdout. Call first. 0, or -1 when
+ * one is closed and /dev/null cannot be opened. */
+int jf_std_fds(void);
 
 #endif /* JITFETCH_H */

@@ -16,7 +16,9 @@ parse_str(const char **p, char *out, size_t cap)
     while (*s != '"') {
         char c = *s++;
 
-        if (c == 0 || (unsigned char)c < 0x20 || n + 1 >= cap)
+        /* pure ASCII: bytes >= 0x7f are escaped by both producers */
+        if (c == 0 || (unsigned char)c < 0x20 || (unsigned char)c >= 0x7f ||
+            n + 1 >= cap)
             return -1;
         if (c == '\\') {
             c = *s++;
@@ -135,6 +137,11 @@ static const struct spec error_ev[] = {
     NUM("rc", -1999, 0), {"err", 1, 1, 0, 0}, {"text", 1, 1, 0, 0},
 };
 
+static const struct spec warning_ev[] = {
+    {"ev", 1, 1, 0, 0},
+    {"text", 1, 1, 0, 0},
+};
+
 static const struct spec summary_ev[] = {
     {"ev", 1, 1, 0, 0},        NUM("urls", 0, BIG),
     NUM("failed", 0, BIG),     NUM("connections", 0, BIG),
@@ -231,6 +238,9 @@ jj_check(const struct jj_obj *o, const char **why)
         return *why = "\"ev\" must come first", -1;
     if (strcmp(ev->str, "error") == 0)
         return match(o, error_ev, sizeof(error_ev) / sizeof(error_ev[0]), why);
+    if (strcmp(ev->str, "warning") == 0)
+        return match(o, warning_ev, sizeof(warning_ev) / sizeof(warning_ev[0]),
+                     why);
     if (strcmp(ev->str, "summary") == 0)
         return match(o, summary_ev, sizeof(summary_ev) / sizeof(summary_ev[0]),
                      why);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests: a checker for jitfetch --json lines against the schema of
- * jitfetch(1) / jittrust/trace.h: one flat JSON object per line, keys in
- * the documented order, each with its type, values in range.
+ * jitfetch(1) / jittrust/trace.h: one flat JSON object per line, pure
+ * ASCII (every byte >= 0x7f escaped), keys in the documented order, each
+ * with its type, values in range. jitfetch's own events: "error",
+ * "warning", "summary".
  */
 #ifndef JT_TEST_JF_JSON_H
 #define JT_TEST_JF_JSON_H

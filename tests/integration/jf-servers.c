@@ -327,17 +327,25 @@ read_head(struct chan *c)
 }
 
 /* Half-close, then wait for the client to go: a close with unread bytes
- * would send a reset instead of the FIN the test wants. */
+ * would send a reset instead of the FIN the test wants. What arrives is
+ * kept in s->rx. */
 static void
-linger_close(int fd)
+linger_close(struct jf_canned *s, int fd)
 {
     struct timeval tv = {2, 0};
     char b[512];
+    ssize_t n;
 
     shutdown(fd, SHUT_WR);
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    while (recv(fd, b, sizeof(b), 0) > 0)
-        ;
+    while ((n = recv(fd, b, sizeof(b), 0)) > 0) {
+        size_t k = (size_t)n;
+
+        if (k > sizeof(s->rx) - s->rx_len)
+            k = sizeof(s->rx) - s->rx_len;
+        memcpy(s->rx + s->rx_len, b, k);
+        s->rx_len += k;
+    }
     close(fd);
 }
 
@@ -365,7 +373,7 @@ serve_one(struct jf_canned *s, struct jt_tls_config *cfg, int fd, int i)
             (void)jt_tls_close(c.tls);
     }
     jt_tls_destroy(c.tls);
-    linger_close(fd);
+    linger_close(s, fd);
 }
 
 static void *
@@ -406,6 +414,7 @@ jf_canned_start(struct jf_canned *s)
     socklen_t sl = sizeof(sa);
 
     s->accepted = s->requests = 0;
+    s->rx_len = 0;
     s->ls = socket(AF_INET, SOCK_STREAM, 0);
     if (s->ls < 0)
         return -1;

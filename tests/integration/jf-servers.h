@@ -70,7 +70,8 @@ int jf_access_conns(const struct jf_nginx *n, int port);
  * closes without a reply if |stale[i]|; else waits |delay_ms[i]| and
  * closes, sending TLS close_notify first only if |notify[i]|. TLS
  * (jt_tls server role, the chain and key files) when |tls|, else plain
- * TCP.
+ * TCP. The raw bytes a client sends after the reply (until it closes;
+ * a well-behaved client sends none) are kept in |rx| (up to its size).
  */
 #define JF_CANNED_MAX 4
 struct jf_canned {
@@ -81,6 +82,8 @@ struct jf_canned {
     int max_conns;
     /* set by the server */
     int ls, port, accepted, requests;
+    char rx[4096];
+    size_t rx_len;
     pthread_t th;
 };
 

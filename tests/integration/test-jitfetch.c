@@ -482,6 +482,10 @@ exit_codes_more(void **state)
                      47);
     assert_int_equal(run("-L --max-redirs 3 https://www.jt.test:%d/r3", ng.www),
                      0);
+    /* -1: no limit, and a loop within 16 hops is still caught */
+    assert_int_equal(
+        run("-L --max-redirs -1 https://www.jt.test:%d/loop", ng.www), 47);
+    assert_non_null(strstr(err_text, "loop"));
     /* an untrusted root: 60 with the key, and nothing sent */
     th_pki_path(rsa, sizeof(rsa), "root-rsa.pem");
     snprintf(rsa_only, sizeof(rsa_only), "--no-builtin-trust --trust-dir '%s'",
@@ -558,6 +562,10 @@ json_checker_selftest(void **state)
         "\"index\":0,\"count\":0,\"accepted\":0,\"flags\":0,"
         "\"key\":\"SKID:5aee\"}",
         "{\"ev\":\"resolve\"",
+        "{\"ev\":\"error\",\"url\":\"\xff\",\"exit\":6,\"rc\":0,"
+        "\"err\":\"\",\"text\":\"\"}", /* not ASCII */
+        "{\"ev\":\"warning\"}",        /* no text */
+        "{\"ev\":\"warning\",\"text\":1}",
     };
     const char *why;
 
@@ -708,6 +716,8 @@ help_and_version(void **state)
     assert_int_equal(run("--help"), 0);
     assert_non_null(strstr(out_text, "Examples"));
     assert_non_null(strstr(out_text, "--trust-cache"));
+    /* --max-redirs -1 says how far loop detection reaches (jitfetch.1) */
+    assert_non_null(strstr(out_text, "comes back within 16 hops"));
     assert_int_equal(run("--version"), 0);
     assert_non_null(strstr(out_text, "jitfetch "));
     assert_int_equal(run("%s", ""), 2);
