@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "jitfetch.h"
+#include "jittrust/trace.h"
 #include "jittrust/conn.h"
 #include "jittrust/error.h"
 #include "jittrust/http.h"
@@ -670,57 +671,23 @@ jf_exit_code(int err, int stage)
 
 /* ---- JSON strings ---- */
 
-/*
- * One well-formed UTF-8 sequence at |p| (NUL-terminated): its length
- * (2-4) with the code point in *|cp|, or 0 (a stray continuation byte,
- * an overlong form, a surrogate, past U+10FFFF, or cut short). The same
- * rules as libjittrust's trace, so both write the same JSON.
- */
-static size_t
-utf8_next(const unsigned char *p, uint32_t *cp)
-{
-    static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t n = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
-    uint32_t v;
-
-    if (n == 0 || p[0] >= 0xf8)
-        return 0;
-    v = p[0] & (0x7fu >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0; /* includes the NUL: never read past it */
-        v = v << 6 | (p[i] & 0x3fu);
-    }
-    if (v < min[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return n;
-}
-
 void
 jf_json_str(FILE *out, const char *s)
 {
-    fputc('"', out);
-    while (*s != 0) {
-        unsigned char c = (unsigned char)*s;
-        uint32_t cp = 0xfffd;
-        size_t n = 1;
+    char small[2048], *buf = small;
+    size_t cap = sizeof(small);
 
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(out, "\\u%04x", c);
-        else if (c < 0x80)
-            fputc(c, out);
-        else if ((n = utf8_next((const unsigned char *)s, &cp)) == 0)
-            n = 1; /* not UTF-8: U+FFFD for this byte */
-        if (c >= 0x80 && cp >= 0x10000)
-            fprintf(out, "\\u%04x\\u%04x",
-                    (unsigned)(0xd800 + ((cp - 0x10000) >> 10)),
-                    (unsigned)(0xdc00 + ((cp - 0x10000) & 0x3ff)));
-        else if (c >= 0x80)
-            fprintf(out, "\\u%04x", (unsigned)cp);
-        s += n;
+    /* the library's rules (jt_trace_json_string), so both agree */
+    if (jt_trace_json_string(s, buf, cap) == JT_ERR_NOSPC) {
+        cap = 6 * strlen(s) + 3;
+        buf = malloc(cap);
+        if (buf == NULL || jt_trace_json_string(s, buf, cap) < 0) {
+            free(buf);
+            fputs("\"\"", out); /* out of memory: an empty string */
+            return;
+        }
     }
-    fputc('"', out);
+    fputs(buf, out);
+    if (buf != small)
+        free(buf);
 }

@@ -274,3 +274,16 @@ jt_trace_format(const struct jt_trace_event *ev, int fmt, char *buf, size_t cap)
     buf[o.len] = 0;
     return o.over ? JT_ERR_NOSPC : (int)o.len;
 }
+
+int
+jt_trace_json_string(const char *s, char *buf, size_t cap)
+{
+    struct out o = {buf, cap, 0, 0};
+
+    if (s == NULL || buf == NULL || cap == 0)
+        return JT_ERR_INVAL;
+    buf[0] = 0;
+    put_json_str(&o, s);
+    buf[o.len] = 0;
+    return o.over ? JT_ERR_NOSPC : (int)o.len;
+}

@@ -117,6 +117,16 @@ JT_API const char *jt_trace_name(int type);
 JT_API int jt_trace_format(const struct jt_trace_event *ev, int fmt, char *buf,
                            size_t cap);
 
+/*
+ * jt_trace_json_string() - |s| (NUL-terminated) as one quoted JSON string
+ * into |buf|, by the rules of the JSON form above (pure ASCII; \uXXXX;
+ * \ufffd for ill-formed UTF-8), NUL-terminated; for tools that add
+ * their own JSON lines next to the trace. Returns the length written,
+ * JT_ERR_INVAL or JT_ERR_NOSPC (truncated; 6 * strlen(s) + 3 always
+ * suffices).
+ */
+JT_API int jt_trace_json_string(const char *s, char *buf, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif
