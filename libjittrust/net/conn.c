@@ -140,8 +140,9 @@ restart(struct jt_conn *c, int why, const char *text)
     start_connect(c);
 }
 
-/* The verification ended: done, or once more (after a probe, or when the
- * peer hung up during the lookup, now with the trust known). */
+/* The verification ended: done; with a client certificate, the rest of
+ * the handshake; or, when the peer hung up during the lookup, once more
+ * with the trust now known. */
 static void
 after_verify(struct jt_conn *c, int err)
 {
