@@ -165,6 +165,17 @@ jt_trust_reset(struct jt_trust *t)
 }
 
 void
+jt_trust_release_answers(struct jt_trust *t)
+{
+    if (t == NULL || t->ans == NULL)
+        return;
+    for (size_t i = 0; i < t->nans; i++)
+        jti_free(t->a, t->ans[i].der);
+    memset(t->ans, 0, t->max_answers * sizeof(*t->ans));
+    t->nans = 0;
+}
+
+void
 jt_trust_destroy(struct jt_trust *t)
 {
     const struct jt_alloc *a;

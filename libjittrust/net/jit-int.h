@@ -19,6 +19,9 @@
  * distinct accepted answer cert (jt_trust keeps at most this many). */
 #define JTI_META_MAX JT_TRUST_DEFAULT_MAX_ANSWERS
 
+/* Host entries hold one key: that of the anchor that verified. */
+#define JTI_WARM_KEYS 1u
+
 /* What a source said about an answer cert, found again by its hash. */
 struct jti_meta {
     uint8_t sha[32];
@@ -73,14 +76,14 @@ struct jt_jit {
     int waiting, in_run, started, result, caset_done;
     jt_jit_done_fn done;
     void *ud;
-    struct jti_meta meta[JTI_META_MAX];
-    size_t nmeta, queries, parsed;
+    struct jti_meta *meta; /* allocated as answers come, up to the max */
+    size_t nmeta, meta_cap, queries, parsed;
     int meta_lost; /* a kept cert's dates could not be recorded */
     uint32_t gen;  /* the context generation when the verify began */
     uint32_t flags;
     int mbed_err;
     int warm; /* JT_JIT_COLD, _WARM or _WARM_DROPPED */
-    struct jt_key warm_keys[JT_TRUST_MAX_ANCHORS];
+    struct jt_key warm_keys[JTI_WARM_KEYS];
     size_t nwarm;
     struct jt_key anchor_key; /* the verifying anchor's key, once passed */
     struct jti_caset *set;    /* the CA set held, once verified */
@@ -102,6 +105,13 @@ int jti_cert_key(struct jt_key *k, int type, const struct jt_der_cert *c);
  * |asked|. */
 int jti_jit_index_check(void *ud, const struct jt_key *asked,
                         const uint8_t sha256[32]);
+
+/*
+ * jti_meta_room() - room for |want| records in j->meta (grown in steps
+ * up to JTI_META_MAX; the heap of a typical verification stays small).
+ * Returns 0, or JT_ERR_NOSPC / JT_ERR_NOMEM (the caller fails closed).
+ */
+int jti_meta_room(struct jt_jit *j, size_t want);
 
 /* jti_jit_trace() - fill the host, port and clock of |ev| and report it
  * through the context's trace function, if any. */

@@ -74,6 +74,7 @@ jt_jit_destroy(struct jt_jit *j)
     release_slot(j);
     if (j->set != NULL)
         jti_caset_release(j->ctx, j->set);
+    jti_free(j->ctx->o.alloc, j->meta);
     jt_trust_destroy(j->trust);
     jti_free(j->ctx->o.alloc, j);
 }
@@ -118,6 +119,31 @@ jt_jit_queries(const struct jt_jit *j)
 
 /* ---- answers ---- */
 
+int
+jti_meta_room(struct jt_jit *j, size_t want)
+{
+    struct jti_meta *m;
+    size_t cap = j->meta_cap ? j->meta_cap : 4;
+
+    if (want <= j->meta_cap)
+        return 0;
+    if (want > JTI_META_MAX)
+        return JT_ERR_NOSPC;
+    while (cap < want)
+        cap *= 2;
+    if (cap > JTI_META_MAX)
+        cap = JTI_META_MAX;
+    m = jti_calloc(j->ctx->o.alloc, cap, sizeof(*m));
+    if (m == NULL)
+        return JT_ERR_NOMEM;
+    if (j->nmeta > 0)
+        memcpy(m, j->meta, j->nmeta * sizeof(*m));
+    jti_free(j->ctx->o.alloc, j->meta);
+    j->meta = m;
+    j->meta_cap = cap;
+    return 0;
+}
+
 /* Remember the metadata of each answer cert, keyed by its SHA-256. */
 static void
 note_meta(struct jt_jit *j, const struct jt_source_cert *c)
@@ -132,7 +158,7 @@ note_meta(struct jt_jit *j, const struct jt_source_cert *c)
     for (size_t i = 0; i < j->nmeta && m == NULL; i++)
         if (memcmp(j->meta[i].sha, sha, 32) == 0)
             m = &j->meta[i];
-    if (m == NULL && j->nmeta == JTI_META_MAX) {
+    if (m == NULL && jti_meta_room(j, j->nmeta + 1) != 0) {
         j->meta_lost = 1; /* fail closed: check_anchor refuses */
         return;
     }
@@ -331,7 +357,7 @@ warm_lookup(struct jt_jit *j)
     if (jt_cache_get(j->ctx->hosts, &ck, jt_loop_now(j->ctx->o.loop), val,
                      sizeof(val), &used) != 0)
         used = 0;
-    while (off + 2 <= used && j->nwarm < JT_TRUST_MAX_ANCHORS) {
+    while (off + 2 <= used && j->nwarm < JTI_WARM_KEYS) {
         struct jt_key *k = &j->warm_keys[j->nwarm];
 
         if (val[off + 1] == 0 || val[off + 1] > JT_KEY_MAX ||
@@ -450,6 +476,9 @@ verify_found(struct jt_jit *j)
         if (mbedtls_x509_crt_parse_der(&ca, anchors[i].p, anchors[i].len) == 0)
             usable++;
     }
+    /* the parse made its own copies: free the answers' before verifying
+     * (one less copy of each CA at this connection's heap peak) */
+    jt_trust_release_answers(j->trust);
     rc = usable > 0 ? jti_post_verify(j, &ca, &top) : JT_ERR_JIT_NOT_TRUSTED;
     if (rc == 0 && current(j)) {
         remember(j);
@@ -466,6 +495,10 @@ try_set(struct jt_jit *j, struct jti_caset *s)
     const mbedtls_x509_crt *top;
     int rc;
 
+    if (jti_meta_room(j, s->nmeta) != 0) {
+        jti_caset_release(j->ctx, s);
+        return JT_ERR_NOMEM;
+    }
     memcpy(j->meta, s->meta, s->nmeta * sizeof(s->meta[0]));
     j->nmeta = s->nmeta;
     rc = jti_post_verify(j, &s->crt, &top);

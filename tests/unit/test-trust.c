@@ -1071,6 +1071,13 @@ answer_is_copied(void **state)
     assert_int_equal(jt_trust_anchors(t, out, 3), 1);
     assert_int_equal(out[0].len, keep.len);
     assert_memory_equal(out[0].p, keep.p, keep.len);
+    /* released (the caller parsed them): no anchors, the rest stays */
+    jt_trust_release_answers(t);
+    assert_int_equal(jt_trust_anchors(t, out, 3), 0);
+    assert_int_equal(jt_trust_key_answered(t, 1), 1);
+    assert_true(jt_trust_path_count(t) > 0);
+    jt_trust_release_answers(t); /* twice, and NULL: no-ops */
+    jt_trust_release_answers(NULL);
     jt_trust_destroy(t);
     buf_free(&keep);
     chain_free(&ch);

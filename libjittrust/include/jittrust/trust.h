@@ -91,6 +91,14 @@ JT_API int jt_trust_create(struct jt_trust **t,
                            const struct jt_trust_opts *opts,
                            const struct jt_alloc *a);
 
+/*
+ * jt_trust_release_answers() - free the answer copies once the caller has
+ * what it needs of them (e.g. the anchors are parsed): the spans of
+ * jt_trust_anchors() die, and it gives none after this. Certificates,
+ * paths, keys and which keys were answered stay. NULL-safe.
+ */
+JT_API void jt_trust_release_answers(struct jt_trust *t);
+
 /* jt_trust_destroy() - free |t| and its answer copies. NULL-safe. */
 JT_API void jt_trust_destroy(struct jt_trust *t);
 
