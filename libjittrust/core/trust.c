@@ -152,14 +152,11 @@ jt_trust_reset(struct jt_trust *t)
 {
     if (t == NULL)
         return;
-    for (size_t i = 0; i < t->nans; i++)
-        jti_free(t->a, t->ans[i].der);
-    memset(t->ans, 0, t->max_answers * sizeof(*t->ans));
+    jt_trust_release_answers(t);
     memset(t->answered, 0, t->max_keys);
     t->ncerts = 0;
     t->npaths = 0;
     t->nkeys = 0;
-    t->nans = 0;
     t->state = T_ADDING;
     t->failed = -1;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -173,4 +174,25 @@ th_hex2bin(const char *hex, uint8_t *out, size_t cap)
         out[i] = (uint8_t)v;
     }
     return (int)(n / 2);
+}
+
+void
+th_long_paths(const char *dir, char *path, char *victim)
+{
+    char name[256];
+    size_t n;
+
+    snprintf(path, 1200, "%s", dir);
+    while (strlen(path) < 480) {
+        n = strlen(path);
+        snprintf(path + n, 1200 - n, "/%s", "dddddddddddddddddddd");
+        assert_int_equal(mkdir(path, 0755), 0);
+    }
+    n = strlen(path);
+    memset(name, 'v', sizeof(name));
+    name[603 - n - 1 - 4] = 0;
+    assert_true(snprintf(victim, 1200, "%s/%s", path, name) < 1200);
+    assert_true(snprintf(path + n, 1200 - n, "/%s.txt", name) <
+                (int)(1200 - n));
+    assert_int_equal(strlen(path), 603);
 }

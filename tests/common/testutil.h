@@ -43,4 +43,12 @@ void th_free_ders(uint8_t **ders, size_t *lens, size_t n);
  */
 int th_hex2bin(const char *hex, uint8_t *out, size_t cap);
 
+/*
+ * Under |dir|, make directories until a path is 480+ bytes long, then
+ * write into |path| (1200 bytes) a 603-byte file path "…/vvv….txt" and
+ * into |victim| (1200 bytes) the file whose name is its first 599 bytes
+ * (what a cut-short "PATH.part" would name). Fails the test on errors.
+ */
+void th_long_paths(const char *dir, char *path, char *victim);
+
 #endif /* JT_TEST_TESTUTIL_H */

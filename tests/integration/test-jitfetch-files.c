@@ -305,25 +305,11 @@ long_part_name(void **state)
 {
     static const char cut[] =
         "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten!!";
-    char path[1200], victim[1200], part[1300], name[256];
+    char path[1200], victim[1200], part[1300];
     struct jf_canned c;
-    size_t n;
 
     (void)state;
-    snprintf(path, sizeof(path), "%s", dir);
-    while (strlen(path) < 480) {
-        n = strlen(path);
-        snprintf(path + n, sizeof(path) - n, "/%s", "dddddddddddddddddddd");
-        assert_int_equal(mkdir(path, 0755), 0);
-    }
-    n = strlen(path);
-    memset(name, 'v', sizeof(name));
-    name[603 - n - 1 - 4] = 0;
-    assert_true(snprintf(victim, sizeof(victim), "%s/%s", path, name) <
-                (int)sizeof(victim));
-    assert_true(snprintf(path + n, sizeof(path) - n, "/%s.txt", name) <
-                (int)(sizeof(path) - n));
-    assert_int_equal(strlen(path), 603);
+    th_long_paths(dir, path, victim);
     snprintf(part, sizeof(part), "%s.part", path);
     put_file(victim, "unrelated");
     serve(&c, cut, 1, 0);

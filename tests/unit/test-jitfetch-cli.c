@@ -30,6 +30,7 @@
 #include "jittrust/conn.h"
 #include "jittrust/error.h"
 #include "jittrust/http.h"
+#include "testutil.h"
 
 static struct jf_opts o;
 
@@ -445,24 +446,10 @@ long_names(void **state)
     char path[1200], victim[1200], part[1300], name[256];
     struct jf_file f;
     char *got;
-    size_t n;
 
     (void)state;
     /* a 603-byte path whose first 599 bytes name another file */
-    snprintf(path, sizeof(path), "%s", dir);
-    while (strlen(path) < 480) {
-        n = strlen(path);
-        snprintf(path + n, sizeof(path) - n, "/%s", "dddddddddddddddddddd");
-        assert_int_equal(mkdir(path, 0755), 0);
-    }
-    n = strlen(path);
-    memset(name, 'v', sizeof(name));
-    name[603 - n - 1 - 4] = 0;
-    assert_true(snprintf(victim, sizeof(victim), "%s/%s", path, name) <
-                (int)sizeof(victim));
-    assert_true(snprintf(path + n, sizeof(path) - n, "/%s.txt", name) <
-                (int)(sizeof(path) - n));
-    assert_int_equal(strlen(path), 603);
+    th_long_paths(dir, path, victim);
     put_file(victim, "unrelated");
     assert_int_equal(jf_file_open(&f, path), 0);
     assert_int_equal(write(f.fd, "part", 4), 4);
